@@ -1,0 +1,407 @@
+"""SQLiteStore: round trips, queries, layer statistics, idempotent ingestion, corrections."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from mapapp.errors import (
+    InvalidInput,
+    InvalidQuery,
+    MisconfiguredError,
+    StoreError,
+    UnknownIncident,
+    UnknownLayer,
+)
+from mapapp.incidents.model import Incident, Location, Source
+from mapapp.store.base import Article, open_store
+from mapapp.store.sqlite import SQLiteStore
+from tests.helpers import assert_error_shape
+
+D = dt.date
+
+
+def make_incident(
+    id: str,
+    *,
+    layer: str = "syria",
+    lat: float = 33.5,
+    lon: float = 36.3,
+    date: dt.date | None = D(2024, 11, 14),
+    event_type: str = "Explosions/Remote violence",
+    sub: str | None = "Air/drone strike",
+    article: str | None = None,
+) -> Incident:
+    return Incident(
+        id=id,
+        layer=layer,
+        event_type=event_type,
+        sub_event_type=sub,
+        location=Location(
+            name="Mazzeh",
+            lat=lat,
+            lon=lon,
+            geonameid=170654,
+            feature_code="PPLX",
+            admin1="Damascus",
+            country_code="SY",
+            geo_precision=1,
+        ),
+        event_date=date,
+        date_precision="day" if date else None,
+        date_note=None if date else "no date in the text",
+        actors=["Israel"],
+        fatalities=3,
+        fatalities_lower_bound=True,
+        sentences=["Israeli airstrikes hit two residential buildings in Mazzeh."],
+        rule="explosions.airstrike",
+        source=Source(
+            url="https://example.org/a", title="T", publisher="P", published=D(2024, 11, 14)
+        ),
+        article_id=article,
+        raw={"nested": [1, "two", None]},
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = SQLiteStore(tmp_path / "store.sqlite")
+    s.ensure_layer("syria", title="Syria")
+    yield s
+    s.close()
+
+
+def test_add_get_round_trip_is_exact(store: SQLiteStore) -> None:
+    inc = make_incident("a1", lat=33.123456789, lon=36.987654321)
+    stored = store.add(inc)
+    assert stored.created_at is not None and stored.created_at.tzinfo is not None
+    assert store.get("syria", "a1") == stored
+    # Apart from the timestamps the store sets, it is the incident we gave it.
+    assert dataclasses.replace(stored, created_at=None, updated_at=None) == inc
+    assert inc.created_at is None  # the caller's object is not mutated
+
+
+def test_round_trip_with_empty_optionals(store: SQLiteStore) -> None:
+    inc = Incident(id="bare", layer="syria", event_type="Battles", location=Location("X", 0, 0))
+    stored = store.add(inc)
+    assert store.get("syria", "bare") == stored
+
+
+def test_wal_and_schema_version(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    SQLiteStore(path).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] >= 1
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"incidents", "incidents_rtree", "layers", "articles"} <= names
+    conn.close()
+
+
+def test_open_store_urls(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'a.sqlite'}") as s:
+        assert s.list_layers() == []
+    with pytest.raises(MisconfiguredError):
+        open_store("postgresql://x/y")
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError) as exc:
+        SQLiteStore(bad)
+    assert_error_shape(exc.value.to_dict(), 500)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    SQLiteStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        SQLiteStore(path)
+
+
+def test_create_false_refuses_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="init-db"):
+        SQLiteStore(tmp_path / "missing.sqlite", create=False)
+    assert not (tmp_path / "missing.sqlite").exists()
+
+
+def test_layers(store: SQLiteStore) -> None:
+    store.ensure_layer("gaza")
+    assert [layer.name for layer in store.list_layers()] == ["gaza", "syria"]
+    assert store.get_layer("syria").title == "Syria"
+    assert store.ensure_layer("syria").title == "Syria"  # ensure does not reset
+    with pytest.raises(UnknownLayer) as exc:
+        store.get_layer("nope")
+    assert exc.value.status == 404
+    for bad in ["", "a b", "../x", "x" * 65, "-x"]:
+        with pytest.raises(InvalidInput):
+            store.ensure_layer(bad)
+    store.add(make_incident("g1", layer="gaza"))
+    store.delete_layer("gaza")
+    assert [layer.name for layer in store.list_layers()] == ["syria"]
+    with pytest.raises(UnknownLayer):
+        store.get("gaza", "g1")
+
+
+def test_layer_stats_follow_adds_updates_deletes(store: SQLiteStore) -> None:
+    store.add(make_incident("a", lat=33.0, lon=36.0, date=D(2024, 1, 5)))
+    store.add(make_incident("b", lat=35.0, lon=38.0, date=D(2024, 3, 1)))
+    store.add(make_incident("c", lat=34.0, lon=37.0, date=None))
+    layer = store.get_layer("syria")
+    assert (layer.count, layer.min_date, layer.max_date) == (3, D(2024, 1, 5), D(2024, 3, 1))
+    assert layer.bbox == (36.0, 33.0, 38.0, 35.0)
+    store.delete("syria", "b")
+    layer = store.get_layer("syria")
+    assert (layer.count, layer.max_date, layer.bbox) == (2, D(2024, 1, 5), (36.0, 33.0, 37.0, 34.0))
+    store.update("syria", "a", {"lat": 32.0, "event_date": "2023-12-31"})
+    layer = store.get_layer("syria")
+    assert layer.bbox == (36.0, 32.0, 37.0, 34.0)
+    assert layer.min_date == D(2023, 12, 31)
+
+
+def test_add_errors(store: SQLiteStore) -> None:
+    store.add(make_incident("a"))
+    with pytest.raises(InvalidInput, match="already has"):
+        store.add(make_incident("a"))
+    with pytest.raises(UnknownLayer):
+        store.add(make_incident("x", layer="other"))
+    with pytest.raises(InvalidInput, match="event type"):
+        store.add(make_incident("x", event_type="Parade", sub=None))
+    with pytest.raises(InvalidInput):
+        store.add(make_incident("x", sub="Peaceful protest"))
+    with pytest.raises(InvalidInput):
+        store.add(make_incident("x", lat=95.0))
+    with pytest.raises(UnknownIncident):
+        store.get("syria", "missing")
+    with pytest.raises(UnknownLayer):
+        store.get("missing", "a")
+    assert store.get_layer("syria").count == 1
+
+
+def test_query_filters_and_order(store: SQLiteStore) -> None:
+    store.add(make_incident("d1", date=D(2024, 1, 1), lat=33.5, lon=36.3))
+    store.add(make_incident("d3b", date=D(2024, 1, 3), lat=36.2, lon=37.1))  # Aleppo
+    store.add(make_incident("d3a", date=D(2024, 1, 3), lat=33.5, lon=36.3))
+    store.add(make_incident("d2", date=D(2024, 1, 2), event_type="Battles", sub="Armed clash"))
+    store.add(make_incident("nodate", date=None))
+    ids = lambda r: [i.id for i in r.items]  # noqa: E731
+    everything = store.query("syria")
+    assert ids(everything) == ["d3a", "d3b", "d2", "d1", "nodate"]
+    assert everything.number_matched == 5
+    # start/end inclusive
+    r = store.query("syria", start=D(2024, 1, 2), end="2024-01-03")
+    assert ids(r) == ["d3a", "d3b", "d2"]
+    # bbox around Damascus only
+    r = store.query("syria", bbox=(36.0, 33.0, 36.5, 34.0))
+    assert set(ids(r)) == {"d1", "d3a", "d2", "nodate"}
+    r = store.query("syria", bbox=(36.0, 33.0, 36.5, 34.0), start=D(2024, 1, 3))
+    assert ids(r) == ["d3a"]
+    # types
+    assert ids(store.query("syria", types=["Battles"])) == ["d2"]
+    # paging: number_matched is the total, pages are stable and disjoint
+    p1 = store.query("syria", limit=2)
+    p2 = store.query("syria", limit=2, offset=2)
+    p3 = store.query("syria", limit=2, offset=4)
+    assert ids(p1) + ids(p2) + ids(p3) == ids(everything)
+    assert p1.number_matched == p2.number_matched == 5
+    assert store.query("syria", limit=2, offset=10).items == []
+    assert store.query("syria", limit=0).number_matched == 5
+    # iter_query streams the same order
+    assert [i.id for i in store.iter_query("syria")] == ids(everything)
+    assert [i.id for i in store.iter_query("syria", types=["Battles"])] == ["d2"]
+    assert store.count("syria", bbox=(36.0, 33.0, 36.5, 34.0)) == 4
+
+
+def test_bbox_edges_are_inclusive(store: SQLiteStore) -> None:
+    store.add(make_incident("edge", lat=33.5, lon=36.3))
+    assert store.query("syria", bbox=(36.3, 33.5, 36.3, 33.5)).number_matched == 1
+    assert store.query("syria", bbox=(36.300001, 33.0, 37.0, 34.0)).number_matched == 0
+
+
+def test_antimeridian_bbox(store: SQLiteStore) -> None:
+    store.add(make_incident("fiji", lat=-17.7, lon=178.0))
+    store.add(make_incident("samoa", lat=-13.8, lon=-172.0))
+    store.add(make_incident("damascus", lat=33.5, lon=36.3))
+    r = store.query("syria", bbox=(170.0, -20.0, -170.0, -10.0))
+    assert sorted(i.id for i in r.items) == ["fiji", "samoa"]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"bbox": (36, 34, 37, 33)},  # min_lat > max_lat
+        {"bbox": (36, 33, 37)},
+        {"bbox": (36, 33, 37, 95)},
+        {"bbox": (-190, 33, 37, 34)},
+        {"bbox": ("a", 33, 37, 34)},
+        {"bbox": (float("nan"), 33, 37, 34)},
+        {"start": "2024-13-01"},
+        {"start": D(2024, 2, 1), "end": D(2024, 1, 1)},
+        {"types": ["Parade"]},
+        {"limit": -1},
+        {"offset": -1},
+        {"limit": "10"},
+    ],
+)
+def test_bad_queries_raise_invalid_query(store: SQLiteStore, kwargs: dict) -> None:
+    with pytest.raises(InvalidQuery) as exc:
+        store.query("syria", **kwargs)
+    assert_error_shape(exc.value.to_dict(), 400, "invalid_query")
+
+
+def test_query_unknown_layer(store: SQLiteStore) -> None:
+    with pytest.raises(UnknownLayer):
+        store.query("nope")
+    with pytest.raises(UnknownLayer):
+        store.iter_query("nope")
+
+
+def test_update_marks_reviewed_and_validates(store: SQLiteStore) -> None:
+    store.add(make_incident("a"))
+    moved = store.update(
+        "syria",
+        "a",
+        {
+            "location": {"name": "Kafr Sousa", "lat": 33.49, "lon": 36.27},
+            "event_type": "Battles",
+            "event_date": D(2024, 11, 13),
+        },
+    )
+    assert moved.reviewed and moved.location.name == "Kafr Sousa"
+    assert moved.sub_event_type is None  # Air/drone strike is not a kind of battle
+    assert moved.updated_at > moved.created_at
+    assert store.get("syria", "a") == moved
+    assert store.query("syria", bbox=(36.26, 33.48, 36.28, 33.5)).number_matched == 1
+    for bad in [
+        {"lat": 200},
+        {"event_type": "Parade"},
+        {"colour": "red"},
+        {"fatalities": -1},
+        {"event_date": "yesterday"},
+    ]:
+        with pytest.raises(InvalidInput):
+            store.update("syria", "a", bad)
+    assert store.get("syria", "a") == moved  # failed updates change nothing
+    with pytest.raises(UnknownIncident):
+        store.update("syria", "zzz", {"lat": 1})
+
+
+def test_delete(store: SQLiteStore) -> None:
+    store.add(make_incident("a"))
+    store.delete("syria", "a")
+    with pytest.raises(UnknownIncident):
+        store.get("syria", "a")
+    with pytest.raises(UnknownIncident):
+        store.delete("syria", "a")
+    assert store.query("syria", bbox=(36, 33, 37, 34)).number_matched == 0
+
+
+# -- ingestion ------------------------------------------------------------------------------
+
+
+def article(text: str = "Strikes hit Mazzeh.", key: str = "https://example.org/a") -> Article:
+    import hashlib
+
+    return Article(
+        key=key,
+        text=text,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        url=key,
+        title="T",
+        published=D(2024, 11, 14),
+    )
+
+
+def test_ingest_is_idempotent(store: SQLiteStore) -> None:
+    a = article()
+    incs = [make_incident("i1"), make_incident("i2", lat=34.0)]
+    r1 = store.ingest("syria", a, incs)
+    assert (r1.status, r1.incidents) == ("added", 2)
+    before = store.query("syria").items
+    r2 = store.ingest("syria", a, [make_incident("i1"), make_incident("i2", lat=34.0)])
+    assert (r2.status, r2.incidents) == ("unchanged", 2)
+    assert store.query("syria").items == before  # not even timestamps changed
+    assert store.article_count("syria") == 1
+    assert all(i.article_id == a.key for i in before)
+    assert store.get_article("syria", a.key).text == a.text
+
+
+def test_ingest_creates_layer(store: SQLiteStore) -> None:
+    store.ingest("new", article(), [make_incident("i1", layer="new")])
+    assert store.get_layer("new").count == 1
+
+
+def test_updated_article_replaces_unreviewed_keeps_corrections(store: SQLiteStore) -> None:
+    a1 = article("v1")
+    store.ingest("syria", a1, [make_incident("i1"), make_incident("i2"), make_incident("i3")])
+    corrected = store.update("syria", "i1", {"lat": 33.51, "lon": 36.28, "event_type": "Battles"})
+    store.delete("syria", "i3")  # a person says i3 is not an incident
+    a2 = article("v2")
+    r = store.ingest(
+        "syria",
+        a2,
+        [make_incident("i1"), make_incident("i3"), make_incident("i4", date=D(2024, 11, 15))],
+    )
+    assert r.status == "updated"
+    ids = sorted(i.id for i in store.article_incidents("syria", a2.key))
+    assert ids == ["i1", "i4"]  # i2 gone (no longer extracted), i3 stays deleted
+    assert store.get("syria", "i1") == corrected
+    assert r.incidents == 2
+    assert store.get_layer("syria").count == 2
+    # the same updated article again: unchanged
+    assert store.ingest("syria", a2, [make_incident("i4")]).status == "unchanged"
+
+
+def test_ingest_is_atomic(store: SQLiteStore) -> None:
+    bad = make_incident("bad", lat=33.5)
+    bad.event_type = "Parade"
+    with pytest.raises(InvalidInput):
+        store.ingest("syria", article(), [make_incident("ok"), bad])
+    assert store.article_count("syria") == 0
+    assert store.get_layer("syria").count == 0
+
+
+def test_ingest_rejects_foreign_layer(store: SQLiteStore) -> None:
+    with pytest.raises(InvalidInput):
+        store.ingest("syria", article(), [make_incident("x", layer="gaza")])
+
+
+def test_concurrent_writers_wait_instead_of_failing(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    SQLiteStore(path).ensure_layer("syria")
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            with SQLiteStore(path) as s:
+                for k in range(25):
+                    s.ingest(
+                        "syria",
+                        article(f"{n}-{k}", key=f"k{n}-{k}"),
+                        [make_incident(f"{n}-{k}")],
+                    )
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    with SQLiteStore(path) as reader:
+        while any(t.is_alive() for t in threads):
+            reader.query("syria", limit=5)
+    for t in threads:
+        t.join()
+    assert errors == []
+    with SQLiteStore(path) as s:
+        assert s.get_layer("syria").count == 100
+        assert s.article_count("syria") == 100
+        assert s.integrity_check() == "ok"
