@@ -1,0 +1,889 @@
+"""Users' own places: ``gazetteer add``, CSV import and GeoNames dump import.
+
+Every row is validated while streaming and written inside ONE transaction: the first bad line
+raises ``ImportFormatError`` (``details['line']``) and the transaction is rolled back, so a
+malformed file imports nothing. Files are read line by line and written in batches, so a full
+GeoNames ``allCountries.txt`` (about 12 million lines) never sits in memory.
+
+User rows carry ``source`` 'user' (add / CSV), 'geonames-dump' (GeoNames import) or 'nominatim'
+(cached fallback results of the geocoder); the build carries them over on rebuild.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import sqlite3
+import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from gazetteer.coords import validate_latlon
+from gazetteer.errors import (
+    GazetteerUnavailable,
+    ImportFormatError,
+    InvalidCoordinates,
+    InvalidInput,
+    InvalidName,
+    UnknownCountry,
+    UnknownPlace,
+)
+from gazetteer.normalize import name_keys
+from gazetteer.schema import NAME_KINDS, USER_ID_BASE
+
+SOURCE_USER = "user"
+SOURCE_GEONAMES = "geonames-dump"
+SOURCE_NOMINATIM = "nominatim"
+
+# Synthetic ids for user places without a GeoNames id start at schema.USER_ID_BASE
+# (2,200,000,000), above the build's own synthetic ranges, and are allocated as max + 1: an id once
+# given is never reused for another place, and the build carries the rows over unchanged.
+# SQLite INTEGER is signed 64-bit; GeoNames ids are far below this.
+MAX_ID = 2**63 - 1
+
+MAX_NAME_CHARS = 200  # GeoNames' own limit (varchar(200))
+MAX_ALTERNATES = 2000
+BATCH_SIZE = 5000
+
+CSV_REQUIRED = ("name", "lat", "lon", "country_code")
+CSV_OPTIONAL = ("feature_code", "alternatenames", "parent_geonameid", "population", "geonameid")
+
+# The 19 columns of a GeoNames dump (allCountries.txt, SY.txt, cities500.txt ...), in order.
+GEONAMES_COLUMNS = (
+    "geonameid",
+    "name",
+    "asciiname",
+    "alternatenames",
+    "latitude",
+    "longitude",
+    "feature_class",
+    "feature_code",
+    "country_code",
+    "cc2",
+    "admin1_code",
+    "admin2_code",
+    "admin3_code",
+    "admin4_code",
+    "population",
+    "elevation",
+    "dem",
+    "timezone",
+    "modification_date",
+)
+FEATURE_CLASSES = frozenset("AHLPRSTUV")
+
+# GeoNames feature codes users are likely to give, by class (https://www.geonames.org/export/codes.html).
+# Any other code can be given with its class as ``CLASS.CODE`` (e.g. ``S.HSPC``).
+_FEATURE_CODES: dict[str, str] = {}
+for _cls, _codes in {
+    "A": "ADM1 ADM1H ADM2 ADM2H ADM3 ADM3H ADM4 ADM4H ADM5 ADM5H ADMD ADMDH LTER PCL PCLD PCLF "
+    "PCLH PCLI PCLIX PCLS PRSH TERR ZN ZNB",
+    "P": "PPL PPLA PPLA2 PPLA3 PPLA4 PPLA5 PPLC PPLCH PPLF PPLG PPLH PPLL PPLQ PPLR PPLS PPLW "
+    "PPLX STLMT",
+    "L": "AGRC AMUS AREA BSND BSNP BTL CLG CMN CNS COLF CONT CST CTRB DEVH FLD FLDI GASF GRAZ GVL "
+    "INDS LAND LCTY MILB MNA MVA NVB OAS OILF PEAT PRK PRT QCKS RES RESA RESF RESH RESN RESP "
+    "RESV RESW RGN RGNE RGNH RGNL RNGA SALT SNOW TRB",
+    "S": "ADMF AIRB AIRF AIRH AIRP AIRQ ANS BANK BDG BLDG BUSTN BUSTP CMP CMPL CMPLA CMPMN CMPO "
+    "CMPQ CMPRF CMTY CH CSTL CTRA CTRCM CTRM CTRR CVNT DAM EMB FCL FT GDN GOVL HSP HSPC HSPD HSTS "
+    "HTL INSM ITTR MALL MFG MKT MNMT MSQE MSTY MTRO MUS OILR PAL PO PP PRN PS PSTB PSTC RECG "
+    "RLG RSTN RSTP RUIN SCH SCHC SHRN SQR STDM TMPL TOWR UNIV ZOO",
+    "R": "RD RDJCT RR RST ST TNL TNLRD TRL",
+    "H": "BAY CNL GULF HBR LK LKS OCN RSV SEA SPNG STM STRT WAD WLL",
+    "T": "CAPE DSRT DUNE HLL HLLS ISL ISLS MT MTS PASS PEN PLAT PLN RDGE VAL",
+    "V": "CULT FRST GRSLD ORCH SCRB VIN",
+}.items():
+    for _code in _codes.split():
+        _FEATURE_CODES[_code] = _cls
+
+_CODE_RE = re.compile(r"^[A-Z0-9]{1,10}$")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_ALT_SPLIT_RE = re.compile(r"[|,]")
+
+
+@dataclass(slots=True)
+class PlaceRecord:
+    """One validated place ready to be written (``geonameid`` None = allocate a synthetic id)."""
+
+    geonameid: int | None
+    name: str
+    lat: float
+    lon: float
+    feature_class: str
+    feature_code: str
+    country_code: str
+    source: str
+    asciiname: str = ""
+    alternatenames: list[str] = field(default_factory=list)
+    admin1: str = ""
+    population: int = 0
+    parent_id: int | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+    line: int = 0  # line of the import file, for error messages
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did."""
+
+    path: str
+    format: str
+    imported: int = 0
+    replaced: int = 0
+    geonameids: list[int] = field(default_factory=list)  # only the first 1000, for messages/tests
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "imported": self.imported,
+            "replaced": self.replaced,
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Field validation (shared by add, CSV and GeoNames rows)
+
+
+def known_country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes plus those GeoNames uses beyond it (XK Kosovo, old AN/CS/YU)."""
+    import pycountry
+
+    return frozenset({c.alpha_2 for c in pycountry.countries} | {"XK", "AN", "CS", "YU"})
+
+
+def clean_name(value: object, *, what: str = "name") -> str:
+    """Return a stripped place name or raise ``InvalidName``."""
+    if not isinstance(value, str):
+        raise InvalidName(f"The {what} must be text, not {type(value).__name__}.")
+    name = " ".join(value.split())
+    if not name:
+        raise InvalidName(f"The {what} is empty.")
+    if len(name) > MAX_NAME_CHARS:
+        raise InvalidName(f"The {what} is longer than {MAX_NAME_CHARS} characters.")
+    if _CONTROL_RE.search(name):
+        raise InvalidName(f"The {what} contains control characters.")
+    return name
+
+
+def clean_country(value: object, known: frozenset[str] | None = None) -> str:
+    """Return an upper-case known ISO alpha-2 code or raise ``UnknownCountry``."""
+    code = str(value or "").strip().upper()
+    if not code:
+        raise UnknownCountry("A country code is required (ISO 3166-1 alpha-2, e.g. SY).")
+    if code not in (known if known is not None else known_country_codes()):
+        raise UnknownCountry(f"Unknown country code {code!r} (expected ISO alpha-2, e.g. SY).")
+    return code
+
+
+def feature_of(code: object) -> tuple[str, str]:
+    """``'PPLX'`` -> ``('P', 'PPLX')``; ``'S.HSPC'`` -> ``('S', 'HSPC')``; else ``InvalidInput``."""
+    text = str(code or "").strip().upper()
+    if not text:
+        return "P", "PPL"
+    if "." in text:
+        cls, _, fcode = text.partition(".")
+        if cls in FEATURE_CLASSES and _CODE_RE.match(fcode):
+            return cls, fcode
+        raise InvalidInput(
+            f"Bad feature code {text!r}: use CLASS.CODE with a class among "
+            f"{''.join(sorted(FEATURE_CLASSES))} (e.g. S.HSPC)."
+        )
+    cls = _FEATURE_CODES.get(text)
+    if cls is None:
+        raise InvalidInput(
+            f"Unknown feature code {text!r} (e.g. PPL, PPLX, CMPRF, ADM3; or CLASS.CODE "
+            "such as S.HSPC for any other GeoNames code)."
+        )
+    return cls, text
+
+
+def parse_int(value: str, what: str, *, minimum: int = 0, maximum: int = MAX_ID) -> int:
+    text = value.strip()
+    try:
+        number = int(text)
+    except ValueError:
+        raise InvalidInput(f"The {what} must be a whole number, not {text!r}.") from None
+    if not minimum <= number <= maximum:
+        raise InvalidInput(f"The {what} must be between {minimum} and {maximum}, got {number}.")
+    return number
+
+
+def split_alternates(value: str, *, pattern: re.Pattern[str] = _ALT_SPLIT_RE) -> list[str]:
+    """Split an alternate-names cell; drop blanks and over-long or control-laden entries."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in pattern.split(value):
+        alt = " ".join(part.split())
+        if alt and len(alt) <= MAX_NAME_CHARS and not _CONTROL_RE.search(alt) and alt not in seen:
+            seen.add(alt)
+            names.append(alt)
+    return names[:MAX_ALTERNATES]
+
+
+def make_user_record(
+    name: object,
+    lat: object,
+    lon: object,
+    *,
+    country: object,
+    feature_code: object = None,
+    alternatenames: Iterable[str] = (),
+    parent_id: int | None = None,
+    population: int | None = None,
+    geonameid: int | None = None,
+    source: str = SOURCE_USER,
+    known: frozenset[str] | None = None,
+    raw: dict[str, Any] | None = None,
+) -> PlaceRecord:
+    """Validate the fields of one user place (``gazetteer add``, a CSV row, a cached result)."""
+    clean = clean_name(name)
+    flat, flon = validate_latlon(lat, lon)
+    cc = clean_country(country, known)
+    fclass, fcode = feature_of(feature_code)
+    alts = [a for a in split_alternates("|".join(alternatenames)) if a != clean]
+    if population is not None and not (isinstance(population, int) and 0 <= population <= MAX_ID):
+        raise InvalidInput("The population must be a whole number >= 0.")
+    for label, ident in (("parent", parent_id), ("geonameid", geonameid)):
+        if ident is not None and not (isinstance(ident, int) and 0 < ident <= MAX_ID):
+            raise InvalidInput(f"The {label} id must be a positive whole number.")
+    return PlaceRecord(
+        geonameid=geonameid,
+        name=clean,
+        lat=flat,
+        lon=flon,
+        feature_class=fclass,
+        feature_code=fcode,
+        country_code=cc,
+        source=source,
+        asciiname=_ascii(clean),
+        alternatenames=alts,
+        population=population or 0,
+        parent_id=parent_id,
+        raw=dict(raw) if raw is not None else {},
+    )
+
+
+def _ascii(name: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return " ".join(folded.split())
+
+
+# --------------------------------------------------------------------------------------------
+# File formats
+
+
+def _bad_line(line: int, problem: str, path: Path | None = None) -> ImportFormatError:
+    where = f"{path.name} line {line}" if path is not None else f"line {line}"
+    return ImportFormatError(f"{where}: {problem} Nothing was imported.", line=line)
+
+
+@contextmanager
+def open_text(path: Path) -> Iterator[IO[str]]:
+    """Open a UTF-8 text file, or the one ``.txt`` / ``.csv`` member of a ``.zip`` (GeoNames ships zips)."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                m
+                for m in archive.namelist()
+                if m.lower().endswith((".txt", ".csv", ".tsv")) and "readme" not in m.lower()
+            ]
+            if len(members) != 1:
+                raise ImportFormatError(
+                    f"{path.name}: expected one .txt or .csv file in the zip archive, "
+                    f"found {len(members)}. Nothing was imported."
+                )
+            with (
+                archive.open(members[0]) as raw,
+                io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
+            ):
+                yield text
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as text:
+            yield text
+
+
+def _inner_suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = [n for n in archive.namelist() if "readme" not in n.lower()]
+        except (zipfile.BadZipFile, OSError):
+            return ""
+        return Path(names[0]).suffix.lower() if len(names) == 1 else ""
+    return suffix
+
+
+def detect_format(path: Path) -> str:
+    """``'csv'`` or ``'geonames'``: by extension, else by the first line's columns."""
+    suffix = _inner_suffix(path)
+    if suffix == ".csv":
+        return "csv"
+    try:
+        with open_text(path) as handle:
+            first = handle.readline()
+    except UnicodeDecodeError:
+        raise _bad_line(1, "the file is not UTF-8 text.", path) from None
+    if first.count("\t") == len(GEONAMES_COLUMNS) - 1:
+        return "geonames"
+    header = [c.strip().lower() for c in first.strip().split(",")]
+    if all(col in header for col in CSV_REQUIRED):
+        return "csv"
+    if suffix in (".txt", ".tsv"):
+        return "geonames"
+    raise ImportFormatError(
+        f"{path.name}: cannot tell the format: expected a CSV with header "
+        f"{','.join(CSV_REQUIRED)}[,...] or a GeoNames dump (19 tab-separated columns); "
+        "use --format. Nothing was imported."
+    )
+
+
+def iter_csv(path: Path, *, known: frozenset[str] | None = None) -> Iterator[PlaceRecord]:
+    """Validated records of a CSV ``name,lat,lon,country_code[,feature_code,...]``."""
+    known = known if known is not None else known_country_codes()
+    with open_text(path) as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise _bad_line(1, f"unreadable header ({_reason(exc)}).", path) from None
+        if header is None:
+            raise _bad_line(1, "the file is empty (expected a header line).", path)
+        columns = [c.strip().lower() for c in header]
+        missing = [c for c in CSV_REQUIRED if c not in columns]
+        if missing:
+            raise _bad_line(
+                1,
+                f"the header lacks column(s) {', '.join(missing)} "
+                f"(expected {','.join(CSV_REQUIRED)}[,{','.join(CSV_OPTIONAL)}]).",
+                path,
+            )
+        unknown = [c for c in columns if c not in CSV_REQUIRED + CSV_OPTIONAL]
+        if unknown:
+            raise _bad_line(
+                1,
+                f"unknown column(s) {', '.join(map(repr, unknown))} "
+                f"(allowed: {', '.join(CSV_REQUIRED + CSV_OPTIONAL)}).",
+                path,
+            )
+        if len(set(columns)) != len(columns):
+            raise _bad_line(1, "a column name is repeated in the header.", path)
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise _bad_line(start, f"unreadable row ({_reason(exc)}).", path) from None
+            if not any(cell.strip() for cell in row):
+                continue  # blank lines are harmless
+            if len(row) != len(columns):
+                raise _bad_line(start, f"expected {len(columns)} fields, found {len(row)}.", path)
+            cells = dict(zip(columns, row, strict=True))
+            try:
+                record = _csv_record(cells, known)
+            except InvalidInput as exc:
+                raise _bad_line(start, exc.message, path) from None
+            record.line = start
+            yield record
+
+
+def _csv_record(cells: dict[str, str], known: frozenset[str]) -> PlaceRecord:
+    def optional_int(key: str, what: str, minimum: int) -> int | None:
+        text = cells.get(key, "").strip()
+        return parse_int(text, what, minimum=minimum) if text else None
+
+    return make_user_record(
+        cells["name"],
+        _coordinate(cells["lat"], "latitude"),
+        _coordinate(cells["lon"], "longitude"),
+        country=cells["country_code"],
+        feature_code=cells.get("feature_code"),
+        alternatenames=split_alternates(cells.get("alternatenames", "")),
+        parent_id=optional_int("parent_geonameid", "parent_geonameid", 1),
+        population=optional_int("population", "population", 0),
+        geonameid=optional_int("geonameid", "geonameid", 1),
+        known=known,
+        raw={k: v for k, v in cells.items() if v.strip()},
+    )
+
+
+def _coordinate(text: str, what: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise InvalidCoordinates(f"The {what} must be a number, not {text.strip()!r}.") from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return str(exc)
+
+
+def iter_geonames(path: Path, *, known: frozenset[str] | None = None) -> Iterator[PlaceRecord]:
+    """Validated records of a GeoNames dump (19 tab-separated columns, no header)."""
+    known = known if known is not None else known_country_codes()
+    ncols = len(GEONAMES_COLUMNS)
+    with open_text(path) as handle:
+        line_no = 0
+        while True:
+            line_no += 1
+            try:
+                line = handle.readline()
+            except UnicodeDecodeError:
+                raise _bad_line(line_no, "the line is not UTF-8 text.", path) from None
+            if not line:
+                return
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            cols = line.split("\t")
+            if len(cols) != ncols:
+                raise _bad_line(
+                    line_no,
+                    f"expected {ncols} tab-separated columns (GeoNames dump format), "
+                    f"found {len(cols)}.",
+                    path,
+                )
+            try:
+                record = _geonames_record(cols, known)
+            except InvalidInput as exc:
+                raise _bad_line(line_no, exc.message, path) from None
+            record.line = line_no
+            yield record
+
+
+def _geonames_record(cols: list[str], known: frozenset[str]) -> PlaceRecord:
+    geonameid = parse_int(cols[0], "geonameid", minimum=1)
+    name = clean_name(cols[1])
+    lat, lon = validate_latlon(_coordinate(cols[4], "latitude"), _coordinate(cols[5], "longitude"))
+    fclass = cols[6].strip().upper()
+    fcode = cols[7].strip().upper()
+    # GeoNames leaves the class/code empty on a few thousand records: keep them, unclassified.
+    if fclass and fclass not in FEATURE_CLASSES:
+        raise InvalidInput(
+            f"Unknown feature class {cols[6].strip()!r} "
+            f"(expected one letter among {''.join(sorted(FEATURE_CLASSES))})."
+        )
+    if fcode and not _CODE_RE.match(fcode):
+        raise InvalidInput(f"Malformed feature code {cols[7].strip()!r}.")
+    cc = cols[8].strip().upper()
+    # Features in international waters have no country in GeoNames.
+    if cc and cc not in known:
+        raise UnknownCountry(f"Unknown country code {cols[8].strip()!r}.")
+    population = parse_int(cols[14], "population") if cols[14].strip() else 0
+    for index, what in ((15, "elevation"), (16, "dem")):
+        if cols[index].strip():
+            parse_int(cols[index], what, minimum=-20000, maximum=20000)
+    if not math.isfinite(lat) or not math.isfinite(lon):  # pragma: no cover - validate_latlon
+        raise InvalidCoordinates("Coordinates must be finite numbers.")
+    return PlaceRecord(
+        geonameid=geonameid,
+        name=name,
+        lat=lat,
+        lon=lon,
+        feature_class=fclass,
+        feature_code=fcode,
+        country_code=cc,
+        source=SOURCE_GEONAMES,
+        asciiname=" ".join(cols[2].split()) or _ascii(name),
+        alternatenames=[a for a in split_alternates(cols[3], pattern=_COMMA_RE) if a != name],
+        admin1=cols[10].strip(),
+        population=population,
+        raw=dict(zip(GEONAMES_COLUMNS, cols, strict=True)),
+    )
+
+
+_COMMA_RE = re.compile(",")
+
+
+def iter_records(
+    path: Path, fmt: str | None = None, *, known: frozenset[str] | None = None
+) -> Iterator[PlaceRecord]:
+    """Validated records of an import file (format auto-detected when ``fmt`` is None)."""
+    fmt = fmt or detect_format(path)
+    if fmt == "csv":
+        return iter_csv(path, known=known)
+    if fmt == "geonames":
+        return iter_geonames(path, known=known)
+    raise InvalidInput(f"Unknown import format {fmt!r} (expected csv or geonames).")
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def _name_rows(record: PlaceRecord, geonameid: int) -> list[tuple[str, int, str, str]]:
+    """``place_name`` rows for a record: every spelling, full and article-stripped, best kind."""
+    rank = {kind: i for i, kind in enumerate(NAME_KINDS)}
+    best: dict[str, tuple[str, str]] = {}
+
+    def add(text: str, kind: str) -> None:
+        full, stripped = name_keys(text)
+        for norm, k in ((full, kind), (stripped, kind if stripped == full else "stripped")):
+            if norm and (norm not in best or rank[k] < rank[best[norm][1]]):
+                best[norm] = (text, k)
+
+    add(record.name, "name")
+    if record.asciiname and record.asciiname != record.name:
+        add(record.asciiname, "ascii")
+    for alt in record.alternatenames:
+        add(alt, "alt")
+    return [(norm, geonameid, text, kind) for norm, (text, kind) in best.items()]
+
+
+def connect_rw(path: Path) -> sqlite3.Connection:
+    """A read-write connection to an existing gazetteer database (autocommit; we BEGIN)."""
+    path = Path(path)
+    if not path.is_file():
+        raise GazetteerUnavailable("The gazetteer database does not exist; run `gazetteer build`.")
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+    try:
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='place_name'"
+        ).fetchone():
+            raise GazetteerUnavailable(
+                "The gazetteer database is incomplete; run `gazetteer build`."
+            )
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise GazetteerUnavailable(
+            "The gazetteer database is not readable; run `gazetteer build --force`."
+        ) from None
+    except GazetteerUnavailable:
+        conn.close()
+        raise
+    return conn
+
+
+class _Writer:
+    """Writes validated records on one connection inside the caller's transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, gazetteer: Any = None) -> None:
+        self.conn = conn
+        self.gazetteer = gazetteer
+        row = conn.execute(
+            "SELECT max(geonameid) FROM place WHERE geonameid >= ?", (USER_ID_BASE,)
+        ).fetchone()
+        self.next_id = max(USER_ID_BASE, (row[0] or 0) + 1)
+        # (country, admin1 code) -> admin-1 place id, to give imported GeoNames rows a parent.
+        self.admin1_ids: dict[tuple[str, str], int] = {
+            (cc, code): gid
+            for cc, code, gid in conn.execute(
+                "SELECT country_code, admin1, geonameid FROM place WHERE feature_code = 'ADM1'"
+            )
+        }
+        self.imported = 0
+        self.replaced = 0
+        self.ids: list[int] = []
+        self._places: list[tuple[Any, ...]] = []
+        self._names: list[tuple[str, int, str, str]] = []
+        self._boxes: list[tuple[int, float, float, float, float]] = []
+        self._pending: set[int] = set()
+
+    def add(self, record: PlaceRecord) -> int:
+        conn = self.conn
+        if record.geonameid is None:
+            record.geonameid = self.next_id
+            self.next_id += 1
+        gid = record.geonameid
+        if record.parent_id is not None:
+            self.flush()  # the parent may be an earlier row of this same import
+            parent = conn.execute(
+                "SELECT country_code, admin1 FROM place WHERE geonameid = ?", (record.parent_id,)
+            ).fetchone()
+            if parent is None:
+                raise UnknownPlace(f"The parent place {record.parent_id} is not in the gazetteer.")
+            if not record.admin1 and parent[0] == record.country_code:
+                record.admin1 = parent[1]
+        elif record.source == SOURCE_GEONAMES:
+            record.parent_id = self.admin1_ids.get((record.country_code, record.admin1))
+        elif self.gazetteer is not None:
+            self._locate_admin1(record)
+        if gid in self._pending:
+            self.flush()  # the same id twice in one file: the later row wins
+        if conn.execute("SELECT 1 FROM place WHERE geonameid = ?", (gid,)).fetchone():
+            conn.execute("DELETE FROM place WHERE geonameid = ?", (gid,))
+            conn.execute("DELETE FROM place_name WHERE geonameid = ?", (gid,))
+            conn.execute("DELETE FROM place_rtree WHERE id = ?", (gid,))
+            self.replaced += 1
+        self._places.append(
+            (
+                gid,
+                record.name,
+                record.asciiname,
+                record.lat,
+                record.lon,
+                record.feature_class,
+                record.feature_code,
+                record.country_code,
+                record.admin1,
+                record.population,
+                record.parent_id,
+                record.source,
+                json.dumps(record.raw, ensure_ascii=False) if record.raw else None,
+            )
+        )
+        self._names.extend(_name_rows(record, gid))
+        self._boxes.append((gid, record.lat, record.lat, record.lon, record.lon))
+        self._pending.add(gid)
+        self.imported += 1
+        if len(self.ids) < 1000:
+            self.ids.append(gid)
+        if len(self._places) >= BATCH_SIZE:
+            self.flush()
+        return gid
+
+    def _locate_admin1(self, record: PlaceRecord) -> None:
+        """A user place without a parent gets the admin-1 region that contains it, if any."""
+        try:
+            found = self.gazetteer.reverse(record.lat, record.lon)
+        except (LookupError, ValueError):
+            return
+        admin1 = getattr(found, "admin1", None)
+        if admin1 is not None and admin1.country_code == record.country_code:
+            record.admin1 = admin1.admin1
+            record.parent_id = admin1.geonameid
+
+    def flush(self) -> None:
+        if self._places:
+            self.conn.executemany(
+                "INSERT INTO place (geonameid, name, asciiname, lat, lon, feature_class, "
+                "feature_code, country_code, admin1, population, parent_id, source, raw) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._places,
+            )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO place_name (norm, geonameid, name, kind) VALUES (?, ?, ?, ?)",
+                self._names,
+            )
+            self.conn.executemany(
+                "INSERT INTO place_rtree (id, min_lat, max_lat, min_lon, max_lon) "
+                "VALUES (?, ?, ?, ?, ?)",
+                self._boxes,
+            )
+            self._places, self._names, self._boxes = [], [], []
+            self._pending.clear()
+
+
+def _gazetteer_country_codes(conn: sqlite3.Connection) -> set[str]:
+    return {
+        row[0]
+        for row in conn.execute("SELECT DISTINCT country_code FROM place WHERE feature_class = 'A'")
+        if row[0]
+    }
+
+
+def write_records(
+    path: Path,
+    records: Iterable[PlaceRecord] | None = None,
+    *,
+    source_file: Path | None = None,
+    fmt: str | None = None,
+    gazetteer: Any = None,
+) -> ImportReport:
+    """Validate and write records (or the records of ``source_file``) in ONE transaction.
+
+    Any error rolls everything back: a bad line imports nothing.
+    """
+    conn = connect_rw(path)
+    report = ImportReport(path=str(source_file or ""), format=fmt or "")
+    try:
+        known = known_country_codes() | _gazetteer_country_codes(conn)
+        if source_file is not None:
+            report.format = fmt or detect_format(source_file)
+            records = iter_records(source_file, report.format, known=frozenset(known))
+        writer = _Writer(conn, gazetteer)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for record in records or ():
+                try:
+                    writer.add(record)
+                except (InvalidInput, UnknownPlace) as exc:
+                    if record.line:
+                        raise _bad_line(record.line, exc.message, source_file) from None
+                    raise
+            writer.flush()
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        raise GazetteerUnavailable(
+            f"Could not write to the gazetteer database ({exc.__class__.__name__})."
+        ) from None
+    finally:
+        conn.close()
+    report.imported, report.replaced, report.geonameids = (
+        writer.imported,
+        writer.replaced,
+        writer.ids,
+    )
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def _db_path(path: Path | str | None, gazetteer: Any) -> Path:
+    if path is not None:
+        return Path(path)
+    if gazetteer is not None and getattr(gazetteer, "path", None) is not None:
+        return Path(gazetteer.path)
+    from gazetteer.paths import default_db_path
+
+    return default_db_path()
+
+
+def _after_write(gazetteer: Any) -> None:
+    """Open gazetteers memoise lookups; new places must be visible at once."""
+    clear = getattr(gazetteer, "clear_cache", None)
+    if callable(clear):
+        clear()
+
+
+def import_file(
+    source: Path | str,
+    *,
+    fmt: str | None = None,
+    path: Path | str | None = None,
+    gazetteer: Any = None,
+) -> ImportReport:
+    """Import a CSV or GeoNames dump into the gazetteer at ``path`` (default database).
+
+    ``gazetteer`` (optional, an open ``Gazetteer`` on the same file) places user rows in their
+    admin-1 region and sees the new places right away.
+    """
+    source = Path(source)
+    if fmt is not None and fmt not in ("csv", "geonames"):
+        raise InvalidInput(f"Unknown import format {fmt!r} (expected csv or geonames).")
+    if not source.is_file():
+        raise InvalidInput(f"No such file: {source.name}.")
+    report = write_records(
+        _db_path(path, gazetteer), source_file=source, fmt=fmt, gazetteer=gazetteer
+    )
+    _after_write(gazetteer)
+    return report
+
+
+def add_place(
+    name: object,
+    lat: object,
+    lon: object,
+    *,
+    country: object,
+    feature_code: object = None,
+    alternatenames: Iterable[str] = (),
+    parent_id: int | None = None,
+    population: int | None = None,
+    path: Path | str | None = None,
+    gazetteer: Any = None,
+) -> int:
+    """Add one user place (source 'user'); returns its new synthetic id (>= 2,200,000,000)."""
+    record = make_user_record(
+        name,
+        lat,
+        lon,
+        country=country,
+        feature_code=feature_code,
+        alternatenames=alternatenames,
+        parent_id=parent_id,
+        population=population,
+    )
+    record.raw = {
+        "name": record.name,
+        "lat": record.lat,
+        "lon": record.lon,
+        "country_code": record.country_code,
+        "feature_code": record.feature_code,
+    }
+    report = write_records(_db_path(path, gazetteer), [record], gazetteer=gazetteer)
+    _after_write(gazetteer)
+    return report.geonameids[0]
+
+
+# Nominatim (OSM) place types -> GeoNames feature class and code.
+_OSM_FEATURES = {
+    "city": ("P", "PPL"),
+    "town": ("P", "PPL"),
+    "village": ("P", "PPL"),
+    "hamlet": ("P", "PPL"),
+    "municipality": ("P", "PPL"),
+    "suburb": ("P", "PPLX"),
+    "quarter": ("P", "PPLX"),
+    "neighbourhood": ("P", "PPLX"),
+    "city_block": ("P", "PPLX"),
+    "borough": ("P", "PPLX"),
+    "isolated_dwelling": ("P", "PPLL"),
+    "locality": ("L", "LCTY"),
+    "refugee_site": ("S", "CMPRF"),
+    "camp_site": ("S", "CMP"),
+    "administrative": ("A", "ADMD"),
+    "county": ("A", "ADMD"),
+    "district": ("A", "ADMD"),
+    "state": ("L", "RGN"),
+    "region": ("L", "RGN"),
+}
+
+
+def cache_nominatim_result(gazetteer: Any, name: str, location: Any) -> int | None:
+    """Store a geopy Nominatim ``Location`` as a place (source 'nominatim'); return its id.
+
+    ``name`` (what the user asked for) becomes the place name, Nominatim's own name an alternate.
+    Returns None when the result has no country the gazetteer knows (nothing is cached).
+    """
+    raw = dict(getattr(location, "raw", None) or {})
+    address = raw.get("address") or {}
+    lat, lon = validate_latlon(location.latitude, location.longitude)
+    country = str(address.get("country_code") or "").upper()
+    if not country:
+        try:
+            found = gazetteer.reverse(lat, lon)
+        except (LookupError, ValueError):
+            found = None
+        place = getattr(found, "country", None) if found is not None else None
+        country = place.country_code if place is not None else ""
+    if not country:
+        return None
+    osm_type = str(raw.get("addresstype") or raw.get("type") or "")
+    fclass, fcode = _OSM_FEATURES.get(osm_type, ("L", "LCTY"))
+    alternates = [str(raw["name"])] if raw.get("name") else []
+    display = str(getattr(location, "address", "") or raw.get("display_name") or "")
+    if display:
+        alternates.append(display.split(",")[0])
+    try:
+        record = make_user_record(
+            name,
+            lat,
+            lon,
+            country=country,
+            feature_code=f"{fclass}.{fcode}",
+            alternatenames=alternates,
+            population=_int_or_none(raw.get("extratags", {}) or {}, "population"),
+            source=SOURCE_NOMINATIM,
+            raw={"query": name, "nominatim": raw},
+        )
+    except (InvalidInput, UnknownCountry):
+        return None
+    report = write_records(_db_path(None, gazetteer), [record], gazetteer=gazetteer)
+    _after_write(gazetteer)
+    return report.geonameids[0]
+
+
+def _int_or_none(mapping: dict[str, Any], key: str) -> int | None:
+    try:
+        value = int(str(mapping.get(key, "")).replace(",", "").strip())
+    except ValueError:
+        return None
+    return value if value >= 0 else None
