@@ -61,13 +61,7 @@ def parse_bbox(text: str | None) -> BBox | None:
         raise InvalidQuery(
             "bbox minimum latitude is greater than its maximum.", parameter="bbox", value=text[:200]
         )
-    if min_lon > max_lon:
-        raise InvalidQuery(
-            "bbox crossing the antimeridian (minlon > maxlon) is not supported; "
-            "split it into two requests.",
-            parameter="bbox",
-            value=text[:200],
-        )
+    # minlon > maxlon is a box crossing the antimeridian (OGC API Features); the store splits it.
     return (min_lon, min_lat, max_lon, max_lat)
 
 
