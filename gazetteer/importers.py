@@ -12,7 +12,6 @@ User rows carry ``source`` 'user' (add / CSV), 'geonames-dump' (GeoNames import)
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import re
@@ -104,6 +103,9 @@ for _cls, _codes in {
 _CODE_RE = re.compile(r"^[A-Z0-9]{1,10}$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _ALT_SPLIT_RE = re.compile(r"[|,]")
+_COMMA_RE = re.compile(",")
+# Errors of one row's content: reported with the file's line number.
+_ROW_ERRORS = (InvalidInput, UnknownCountry, UnknownPlace)
 
 
 @dataclass(slots=True)
@@ -286,28 +288,50 @@ def _bad_line(line: int, problem: str, path: Path | None = None) -> ImportFormat
 
 
 @contextmanager
-def open_text(path: Path) -> Iterator[IO[str]]:
-    """Open a UTF-8 text file, or the one ``.txt`` / ``.csv`` member of a ``.zip`` (GeoNames ships zips)."""
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            members = [
-                m
-                for m in archive.namelist()
-                if m.lower().endswith((".txt", ".csv", ".tsv")) and "readme" not in m.lower()
-            ]
-            if len(members) != 1:
-                raise ImportFormatError(
-                    f"{path.name}: expected one .txt or .csv file in the zip archive, "
-                    f"found {len(members)}. Nothing was imported."
-                )
-            with (
-                archive.open(members[0]) as raw,
-                io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
-            ):
-                yield text
-    else:
-        with path.open(encoding="utf-8-sig", newline="") as text:
-            yield text
+def open_lines(path: Path) -> Iterator[Iterator[str]]:
+    """The decoded lines (newline kept) of a UTF-8 file, or of the one ``.txt``/``.csv`` member
+    of a ``.zip`` (GeoNames ships zips). Lines are decoded one by one so that a bad byte is
+    reported on its own line, and the file is streamed, never read whole."""
+    with _open_binary(path) as raw:
+        yield _decode_lines(raw, path)
+
+
+@contextmanager
+def _open_binary(path: Path) -> Iterator[IO[bytes]]:
+    if path.suffix.lower() != ".zip":
+        with path.open("rb") as raw:
+            yield raw
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise ImportFormatError(
+            f"{path.name} is not a valid zip archive. Nothing was imported."
+        ) from None
+    with archive:
+        members = [
+            m
+            for m in archive.namelist()
+            if m.lower().endswith((".txt", ".csv", ".tsv")) and "readme" not in m.lower()
+        ]
+        if len(members) != 1:
+            raise ImportFormatError(
+                f"{path.name}: expected one .txt or .csv file in the zip archive, "
+                f"found {len(members)}. Nothing was imported."
+            )
+        with archive.open(members[0]) as raw:
+            yield raw
+
+
+def _decode_lines(raw: IO[bytes], path: Path) -> Iterator[str]:
+    for number, data in enumerate(raw, start=1):
+        try:
+            line = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _bad_line(number, "the line is not UTF-8 text.", path) from None
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        yield line
 
 
 def _inner_suffix(path: Path) -> str:
@@ -327,11 +351,8 @@ def detect_format(path: Path) -> str:
     suffix = _inner_suffix(path)
     if suffix == ".csv":
         return "csv"
-    try:
-        with open_text(path) as handle:
-            first = handle.readline()
-    except UnicodeDecodeError:
-        raise _bad_line(1, "the file is not UTF-8 text.", path) from None
+    with open_lines(path) as lines:
+        first = next(lines, "")
     if first.count("\t") == len(GEONAMES_COLUMNS) - 1:
         return "geonames"
     header = [c.strip().lower() for c in first.strip().split(",")]
@@ -349,12 +370,12 @@ def detect_format(path: Path) -> str:
 def iter_csv(path: Path, *, known: frozenset[str] | None = None) -> Iterator[PlaceRecord]:
     """Validated records of a CSV ``name,lat,lon,country_code[,feature_code,...]``."""
     known = known if known is not None else known_country_codes()
-    with open_text(path) as handle:
-        reader = csv.reader(handle)
+    with open_lines(path) as lines:
+        reader = csv.reader(lines)
         try:
             header = next(reader, None)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise _bad_line(1, f"unreadable header ({_reason(exc)}).", path) from None
+        except csv.Error as exc:
+            raise _bad_line(1, f"unreadable header ({exc}).", path) from None
         if header is None:
             raise _bad_line(1, "the file is empty (expected a header line).", path)
         columns = [c.strip().lower() for c in header]
@@ -382,8 +403,8 @@ def iter_csv(path: Path, *, known: frozenset[str] | None = None) -> Iterator[Pla
                 row = next(reader)
             except StopIteration:
                 return
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise _bad_line(start, f"unreadable row ({_reason(exc)}).", path) from None
+            except csv.Error as exc:
+                raise _bad_line(start, f"unreadable row ({exc}).", path) from None
             if not any(cell.strip() for cell in row):
                 continue  # blank lines are harmless
             if len(row) != len(columns):
@@ -391,7 +412,7 @@ def iter_csv(path: Path, *, known: frozenset[str] | None = None) -> Iterator[Pla
             cells = dict(zip(columns, row, strict=True))
             try:
                 record = _csv_record(cells, known)
-            except InvalidInput as exc:
+            except _ROW_ERRORS as exc:
                 raise _bad_line(start, exc.message, path) from None
             record.line = start
             yield record
@@ -424,27 +445,13 @@ def _coordinate(text: str, what: str) -> float:
         raise InvalidCoordinates(f"The {what} must be a number, not {text.strip()!r}.") from None
 
 
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
-    return str(exc)
-
-
 def iter_geonames(path: Path, *, known: frozenset[str] | None = None) -> Iterator[PlaceRecord]:
     """Validated records of a GeoNames dump (19 tab-separated columns, no header)."""
     known = known if known is not None else known_country_codes()
     ncols = len(GEONAMES_COLUMNS)
-    with open_text(path) as handle:
-        line_no = 0
-        while True:
-            line_no += 1
-            try:
-                line = handle.readline()
-            except UnicodeDecodeError:
-                raise _bad_line(line_no, "the line is not UTF-8 text.", path) from None
-            if not line:
-                return
-            line = line.rstrip("\r\n")
+    with open_lines(path) as lines:
+        for line_no, text in enumerate(lines, start=1):
+            line = text.rstrip("\r\n")
             if not line.strip():
                 continue
             cols = line.split("\t")
@@ -457,7 +464,7 @@ def iter_geonames(path: Path, *, known: frozenset[str] | None = None) -> Iterato
                 )
             try:
                 record = _geonames_record(cols, known)
-            except InvalidInput as exc:
+            except _ROW_ERRORS as exc:
                 raise _bad_line(line_no, exc.message, path) from None
             record.line = line_no
             yield record
@@ -500,11 +507,12 @@ def _geonames_record(cols: list[str], known: frozenset[str]) -> PlaceRecord:
         alternatenames=[a for a in split_alternates(cols[3], pattern=_COMMA_RE) if a != name],
         admin1=cols[10].strip(),
         population=population,
-        raw=dict(zip(GEONAMES_COLUMNS, cols, strict=True)),
+        # The source record without its empty cells and the alternate names (kept as names):
+        # stored for every one of allCountries' 12M rows, the full text would double the file.
+        raw={
+            k: v for k, v in zip(GEONAMES_COLUMNS, cols, strict=True) if v and k != "alternatenames"
+        },
     )
-
-
-_COMMA_RE = re.compile(",")
 
 
 def iter_records(
@@ -709,7 +717,7 @@ def write_records(
             for record in records or ():
                 try:
                     writer.add(record)
-                except (InvalidInput, UnknownPlace) as exc:
+                except _ROW_ERRORS as exc:
                     if record.line:
                         raise _bad_line(record.line, exc.message, source_file) from None
                     raise
