@@ -121,6 +121,10 @@ class IncidentStore(abc.ABC):
         article's unreviewed incidents are replaced, reviewed ones (people's corrections) are kept.
         """
 
+    def get_article(self, layer: str, key: str) -> Article | None:
+        """The stored article with this key, or None (lets ingestion skip unchanged articles)."""
+        return None
+
     @abc.abstractmethod
     def close(self) -> None: ...
 
