@@ -15,12 +15,12 @@ import io
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from tempfile import SpooledTemporaryFile
 from typing import IO, Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.wsgi import wrap_file
 
 from mapapp.errors import ArticleError, InvalidInput, InvalidQuery
@@ -145,16 +145,16 @@ def cached_response(
 # -- serialisation -------------------------------------------------------------------------
 
 
-def _write_geojson(incidents: Iterable[Incident], out: IO[str]) -> int:
+def _write_geojson(incidents: Iterable[Incident], out: IO[str]) -> None:
     from mapapp.store.export import write_geojson
 
-    return write_geojson(incidents, out)
+    write_geojson(incidents, out)
 
 
-def _write_csv(incidents: Iterable[Incident], out: IO[str]) -> int:
+def _write_csv(incidents: Iterable[Incident], out: IO[str]) -> None:
     from mapapp.store.export import write_csv
 
-    return write_csv(incidents, out)
+    write_csv(incidents, out)
 
 
 WRITERS = {
@@ -296,7 +296,7 @@ def ingest(layer: str) -> tuple[Response, int]:
     check_layer_name(layer)
     record = json_body()
     article = article_from_record(record)
-    result = ingest_article(get_store(), layer, article)
+    result = ingest_article(get_store(), layer, article, gazetteer=get_gazetteer())
     body = {
         "layer": layer,
         "article_key": result.article_key,
@@ -412,15 +412,14 @@ def article_from_record(record: dict[str, Any]) -> Any:
     text = record.get("text")
     if not text or not text.strip():
         raise ArticleError("An article needs a non-empty text.")
+    from mapapp.store.articles import make_article, parse_published
+
     published = record.get("published")
     if published:
-        try:
-            dt.date.fromisoformat(published[:10])
-        except ValueError:
-            raise InvalidInput(
-                "published must be an ISO date (2024-11-14) or date-time.", field="published"
-            ) from None
-    from mapapp.store.articles import make_article
+        # Over HTTP an unreadable date is refused (the CLI keeps the article, undated).
+        _, reason = parse_published(published)
+        if reason:
+            raise InvalidInput(f"published could not be read: {reason}", field="published")
 
     return make_article(
         text,
@@ -429,12 +428,3 @@ def article_from_record(record: dict[str, Any]) -> Any:
         published=published or None,
         publisher=record.get("publisher") or None,
     )
-
-
-def iter_chunks(parts: Iterable[str]) -> Iterator[bytes]:
-    for part in parts:
-        yield part.encode("utf-8")
-
-
-def init_app(app: Flask) -> None:  # pragma: no cover - kept for symmetry with db/errors
-    """Nothing to set up: the cache is created lazily per app."""

@@ -11,6 +11,7 @@ import re
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from mapapp.errors import PayloadTooLarge, ServiceError, Unauthorized
 
@@ -55,7 +56,12 @@ def error_response(error: ServiceError, headers: dict[str, str] | None = None) -
         response = jsonify(error.to_dict())
     else:
         response = current_app.make_response(
-            (render_template("error.html", error=error), error.status)
+            (
+                render_template(
+                    "error.html", error=error, title=HTTP_STATUS_CODES.get(error.status, "Error")
+                ),
+                error.status,
+            )
         )
     response.status_code = error.status
     for name, value in (headers or {}).items():
