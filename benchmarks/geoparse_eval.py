@@ -1,0 +1,343 @@
+"""Geoparser benchmark on GeoWebNews (Gritta et al. 2019): resolution given gold spans, end-to-end
+recognition and resolution, and throughput; for our geoparser, the population baseline on the same
+gazetteer, and the peer ``geotext``, in one run.
+
+    .venv/bin/python benchmarks/geoparse_eval.py [--corpus ../shared/corpora] [--gazetteer PATH]
+
+The corpus is split by article number: a fixed development part (3 of every 4 articles) used for
+tuning, and a held-out part (every 4th article) reported separately. Prints a Markdown table and
+writes JSON to ``benchmarks/out/geoparse_eval.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpora"
+MAX_ERROR_KM = 20039.0  # half the Earth's circumference: the error of a missing answer
+ACC_KM = 161.0
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+    type: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass
+class Article:
+    number: int
+    text: str
+    spans: list[Span] = field(default_factory=list)
+
+    @property
+    def gold(self) -> list[Span]:
+        """Spans with coordinates: the resolvable place mentions."""
+        return [s for s in self.spans if s.lat is not None]
+
+
+def read_corpus(corpus_dir: Path) -> list[Article]:
+    """GeoWebNews.xml -> articles with their annotated spans (offsets into ``text``)."""
+    root = ET.parse(corpus_dir / "GeoWebNews.xml").getroot()
+    articles = []
+    for node in root.findall("article"):
+        text = node.findtext("text") or ""
+        article = Article(int(node.get("file", len(articles))), text)
+        for t in node.iter("toponym"):
+            start, end = int(t.findtext("start")), int(t.findtext("end"))
+            lat, lon = t.findtext("latitude"), t.findtext("longitude")
+            article.spans.append(
+                Span(
+                    start,
+                    end,
+                    text[start:end],
+                    t.findtext("type") or "",
+                    float(lat) if lat else None,
+                    float(lon) if lon else None,
+                )
+            )
+        articles.append(article)
+    return articles
+
+
+def split(articles: list[Article]) -> dict[str, list[Article]]:
+    return {
+        "dev": [a for a in articles if a.number % 4 != 3],
+        "held-out": [a for a in articles if a.number % 4 == 3],
+    }
+
+
+# -- measures ------------------------------------------------------------------------------------
+
+
+def resolution_measures(errors: list[float]) -> dict[str, float]:
+    """acc@161, mean and median error (km), AUC of the log error curve (Gritta et al.; lower is
+    better). A missing answer counts as the largest possible error."""
+    if not errors:
+        return {"n": 0}
+    ordered = sorted(errors)
+    logs = [math.log(e + 1) / math.log(MAX_ERROR_KM) for e in ordered]
+    if len(logs) > 1:
+        dx = 1.0 / (len(logs) - 1)
+        auc = sum((a + b) / 2 * dx for a, b in zip(logs, logs[1:], strict=False))
+    else:
+        auc = logs[0]
+    return {
+        "n": len(errors),
+        "acc161": sum(e <= ACC_KM for e in errors) / len(errors),
+        "mean_km": statistics.fmean(errors),
+        "median_km": statistics.median(errors),
+        "auc": auc,
+    }
+
+
+def _error(gold: Span, latlon: tuple[float, float] | None) -> float:
+    from gazetteer.coords import haversine_km
+
+    if latlon is None:
+        return MAX_ERROR_KM
+    return haversine_km(gold.lat, gold.lon, latlon[0], latlon[1])
+
+
+def match_spans(
+    gold: list[Span], predicted: list[tuple[int, int, tuple[float, float] | None]], *, exact: bool
+) -> list[tuple[Span, tuple[int, int, tuple[float, float] | None]]]:
+    """One-to-one matches of predicted spans to gold spans (exact offsets, or any overlap)."""
+    used: set[int] = set()
+    pairs = []
+    for g in gold:
+        for i, p in enumerate(predicted):
+            if i in used:
+                continue
+            if (p[0] == g.start and p[1] == g.end) if exact else (p[0] < g.end and g.start < p[1]):
+                used.add(i)
+                pairs.append((g, p))
+                break
+    return pairs
+
+
+def prf(n_match: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p = n_match / n_pred if n_pred else 0.0
+    r = n_match / n_gold if n_gold else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+# -- systems -------------------------------------------------------------------------------------
+
+
+class System:
+    name = ""
+
+    def resolve(self, article: Article, spans: list[Span]) -> list[tuple[float, float] | None]:
+        raise NotImplementedError
+
+    def parse(self, text: str) -> list[tuple[int, int, tuple[float, float] | None]]:
+        raise NotImplementedError
+
+
+class Ours(System):
+    name = "mapapp geoparse"
+
+    def __init__(self, gazetteer):
+        from mapapp.geoparse import Geoparser
+
+        self.parser = Geoparser(gazetteer)
+        self.parser.matcher  # noqa: B018 - load the automaton before timing
+
+    def resolve(self, article, spans):
+        mentions = self.parser.resolve_spans(article.text, [(s.start, s.end) for s in spans])
+        return [(m.place.lat, m.place.lon) if m.place else None for m in mentions]
+
+    def parse(self, text):
+        return [
+            (m.start, m.end, (m.place.lat, m.place.lon))
+            for m in self.parser.parse_prepared(text)
+            if m.place is not None
+        ]
+
+
+class PopulationBaseline(System):
+    """Most populous candidate of the same gazetteer; recognition as ours (it has none of its
+    own), so end-to-end figures differ only by resolution."""
+
+    name = "population baseline"
+
+    def __init__(self, ours: Ours):
+        self.ours = ours
+        self.parser = ours.parser
+
+    def _pick(self, surface: str) -> tuple[float, float] | None:
+        from mapapp.geoparse.lexicon import fold_name
+
+        lex = self.parser.lexicon
+        key = fold_name(surface)
+        code = lex.demonyms.get(key) or lex.aliases.get(surface)
+        if code:
+            place = self.parser._country(code)
+            return (place.lat, place.lon) if place else None
+        cands = self.parser._candidates(key)
+        if not cands:
+            return None
+        best = max(cands, key=lambda p: (p.population, -p.geonameid))
+        return (best.lat, best.lon)
+
+    def resolve(self, article, spans):
+        return [self._pick(s.text) for s in spans]
+
+    def parse(self, text):
+        occs = self.parser.recognise(text)
+        return [(o.start, o.end, self._pick(text[o.start : o.end])) for o in occs]
+
+
+class GeoText(System):
+    """The peer ``geotext`` (GeoNames cities15000 names + country names, regex matching). It has
+    no coordinates or offsets: spans are found by searching its names in the text, and places
+    resolved with the population baseline on our gazetteer."""
+
+    name = "geotext (+ population)"
+
+    def __init__(self, baseline: PopulationBaseline):
+        from geotext import GeoText as _GeoText
+
+        self._cls = _GeoText
+        self.baseline = baseline
+
+    def resolve(self, article, spans):
+        return [None for _ in spans]  # geotext cannot resolve given spans
+
+    def parse(self, text):
+        import re
+
+        found = self._cls(text)
+        names = set(found.cities) | set(found.countries)
+        spans = []
+        for name in sorted(names, key=len, reverse=True):
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                if not any(m.start() < e and s < m.end() for s, e, _ in spans):
+                    spans.append((m.start(), m.end(), self.baseline._pick(name)))
+        return sorted(spans)
+
+
+# -- evaluation ----------------------------------------------------------------------------------
+
+
+def evaluate(system: System, articles: list[Article], *, resolution: bool = True) -> dict:
+    errors: list[float] = []
+    if resolution:
+        for article in articles:
+            gold = article.gold
+            for g, latlon in zip(gold, system.resolve(article, gold), strict=True):
+                errors.append(_error(g, latlon))
+    n_pred = n_gold = 0
+    matched = {"exact": 0, "overlap": 0}
+    matched_errors: list[float] = []
+    started = time.perf_counter()
+    predictions = [system.parse(a.text) for a in articles]
+    elapsed = time.perf_counter() - started
+    for article, pred in zip(articles, predictions, strict=True):
+        gold = article.gold
+        n_pred += len(pred)
+        n_gold += len(gold)
+        matched["exact"] += len(match_spans(gold, pred, exact=True))
+        pairs = match_spans(gold, pred, exact=False)
+        matched["overlap"] += len(pairs)
+        matched_errors.extend(_error(g, p[2]) for g, p in pairs)
+    result = {
+        "articles": len(articles),
+        "gold_spans": n_gold,
+        "predicted_spans": n_pred,
+        "recognition_exact": prf(matched["exact"], n_pred, n_gold),
+        "recognition_overlap": prf(matched["overlap"], n_pred, n_gold),
+        "matched_resolution": resolution_measures(matched_errors),
+        "articles_per_s": len(articles) / elapsed if elapsed else 0.0,
+    }
+    if resolution:
+        result["resolution_gold_spans"] = resolution_measures(errors)
+    return result
+
+
+def _fmt(value: object, digits: int = 3) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def markdown(results: dict[str, dict[str, dict]]) -> str:
+    head = (
+        "| system | part | acc@161 (gold spans) | mean km | median km | AUC | P (exact) | R (exact) "
+        "| F1 (exact) | P (overlap) | R (overlap) | F1 (overlap) | acc@161 (matched) "
+        "| articles/s |"
+    )
+    rows = [head, "|" + " --- |" * 14]
+    for system, parts in results.items():
+        for part, r in parts.items():
+            res = r.get("resolution_gold_spans") or {}
+            ex, ov, mr = r["recognition_exact"], r["recognition_overlap"], r["matched_resolution"]
+            rows.append(
+                f"| {system} | {part} | {_fmt(res.get('acc161'))} | {_fmt(res.get('mean_km'), 0)} "
+                f"| {_fmt(res.get('median_km'), 1)} | {_fmt(res.get('auc'))} "
+                f"| {_fmt(ex['precision'])} | {_fmt(ex['recall'])} | {_fmt(ex['f1'])} "
+                f"| {_fmt(ov['precision'])} | {_fmt(ov['recall'])} | {_fmt(ov['f1'])} "
+                f"| {_fmt(mr.get('acc161'))} | {_fmt(r['articles_per_s'], 0)} |"
+            )
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None, gazetteer=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--gazetteer", type=Path, default=None, help="gazetteer SQLite file")
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "geoparse_eval.json")
+    ap.add_argument("--parts", default="dev,held-out", help="comma-separated: dev, held-out, all")
+    ap.add_argument("--systems", default="ours,population,geotext")
+    args = ap.parse_args(argv)
+    if not (args.corpus / "GeoWebNews.xml").exists():
+        sys.exit(f"error: GeoWebNews.xml not found in {args.corpus} (see --corpus)")
+    if gazetteer is None:
+        from gazetteer import Gazetteer
+
+        gazetteer = Gazetteer(args.gazetteer) if args.gazetteer else Gazetteer()
+    articles = read_corpus(args.corpus)
+    parts = split(articles)
+    parts["all"] = articles
+    wanted_parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    wanted = {s.strip() for s in args.systems.split(",")}
+    ours = Ours(gazetteer)
+    systems: list[System] = []
+    if "ours" in wanted:
+        systems.append(ours)
+    baseline = PopulationBaseline(ours)
+    if "population" in wanted:
+        systems.append(baseline)
+    if "geotext" in wanted:
+        systems.append(GeoText(baseline))
+    results: dict[str, dict[str, dict]] = {}
+    for system in systems:
+        results[system.name] = {}
+        for part in wanted_parts:
+            results[system.name][part] = evaluate(system, parts[part])
+    table = markdown(results)
+    print(table)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    print(f"\nJSON results: {args.out}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

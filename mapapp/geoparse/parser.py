@@ -1,0 +1,688 @@
+"""The geoparser: recognise place mentions by gazetteer matching filtered with evidence, then
+resolve each to a gazetteer entry by document-level ranking.
+
+Recognition
+    Every gazetteer name, demonym and country abbreviation found on word boundaries
+    (``matcher``) is a hit. A hit is kept when its surface is capitalised (or caseless script),
+    it is not a common word used as one (stoplist, or the same word in lower case elsewhere in the
+    document) unless a locative cue precedes it, and it is not part of a person's name (a title
+    before it, a given name followed by a surname, a surname after a given name). Overlapping hits
+    keep the longest ("Saudi Arabia" over "Saudi", "Gaza Strip" over "Gaza").
+
+Resolution
+    All occurrences of a name share one sense (one sense per document). Candidates are ranked by a
+    prior (feature level: country > region > capital > admin seat > town; population; whether the
+    name is the place's main name), then by the document's focus countries and admin-1 regions
+    (where its confident mentions fall), nearness to the other mentions' places, and local
+    containment patterns ("Tripoli, Lebanon", "the Damascus suburb of Mazzeh", "Mazzeh in
+    Damascus"). Two passes: the first, by prior and patterns, gives the focus; the second adds it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from gazetteer.coords import haversine_km
+from gazetteer.errors import UnknownCountry
+from gazetteer.model import Place
+from mapapp.geoparse.lexicon import Lexicon, fold_name, load_lexicon
+from mapapp.geoparse.matcher import Hit, NameMatcher, load_matcher
+from mapapp.geoparse.model import (
+    PRECISION_PART_OF_REGION,
+    PRECISION_REGION,
+    PRECISION_TOWN,
+    Candidate,
+    Mention,
+)
+from mapapp.geoparse.text import prepare_text
+
+if TYPE_CHECKING:
+    from gazetteer import Gazetteer
+
+# Lower-case words that may sit inside a capitalised place name ("Bosnia and Herzegovina").
+CONNECTORS = frozenset(
+    [
+        "of",
+        "the",
+        "and",
+        "al",
+        "el",
+        "ad",
+        "as",
+        "ash",
+        "at",
+        "az",
+        "ar",
+        "an",
+        "ez",
+        "es",
+        "de",
+        "du",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "di",
+        "del",
+        "della",
+        "des",
+        "la",
+        "le",
+        "les",
+        "los",
+        "las",
+        "en",
+        "y",
+        "bin",
+        "bani",
+        "ibn",
+        "abu",
+        "um",
+        "umm",
+        "am",
+        "im",
+        "an",
+        "der",
+        "den",
+        "von",
+        "van",
+        "upon",
+        "on",
+        "sur",
+        "sous",
+        "aux",
+        "au",
+    ]
+)
+# Capitalised words before a name that do not make it a surname ("North Gaza", "In Damascus").
+MODIFIERS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "greater",
+        "upper",
+        "lower",
+        "old",
+        "new",
+        "downtown",
+        "rural",
+        "metro",
+        "inner",
+        "outer",
+        "occupied",
+        "west",
+        "east",
+        "mid",
+    ]
+)
+# "X, Y" / "X in Y" / "suburb of Y": Y contains X.
+_CONTAINED_BETWEEN = re.compile(
+    r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s+near\s+|\s+outside\s+|\s*\(\s*)$", re.IGNORECASE
+)
+_CONTAINER_BETWEEN = re.compile(
+    r"^\s+(?:suburb|suburbs|district|neighbourhood|neighborhood|area|camp|town|village|city|"
+    r"quarter|outskirts|countryside|province|governorate|region)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?:;\"“”\n]\s*$")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[\s\-]*$")
+_WORD_AFTER = re.compile(r"^[\s\-]*([^\W\d_][\w’'-]*)")
+
+LEVEL_PRIOR = {
+    "PCLI": 1.0,
+    "PCLD": 0.95,
+    "PCLIX": 0.95,
+    "PCLS": 0.95,
+    "PCLF": 0.95,
+    "PCL": 0.95,
+    "TERR": 0.9,
+    "RGN": 0.8,
+    "ADM1": 0.75,
+    "ADM1H": 0.5,
+    "PPLC": 0.8,
+    "PPLA": 0.55,
+    "PPLG": 0.5,
+    "PPLA2": 0.4,
+    "PPLA3": 0.3,
+    "PPLA4": 0.25,
+    "ADM2": 0.35,
+    "ADMD": 0.3,
+    "ADM3": 0.25,
+    "PPLX": 0.2,
+    "CMPRF": 0.3,
+}
+COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL", "TERR"})
+REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Scoring weights (tuned on the development part of the corpus only)."""
+
+    level: float = 0.6
+    population: float = 0.6
+    main_name: float = 0.25
+    curated: float = 0.3
+    contained: float = 1.2
+    container: float = 0.6
+    focus_country: float = 0.9
+    focus_admin1: float = 0.5
+    nearby: float = 0.6
+    nearby_km: float = 80.0
+    explicit_focus: float = 1.0
+    # A single lower-evidence name (no cue, not a country/region/big town) needs this prior.
+    min_prior_single: float = 0.55
+    temperature: float = 4.0
+
+
+@dataclass
+class _Group:
+    """All accepted occurrences of one name in a document (one sense per document)."""
+
+    key: str
+    kind: str  # "place" | "demonym"
+    hits: list[_Occurrence] = field(default_factory=list)
+    candidates: list[Place] = field(default_factory=list)
+    bonus: dict[int, dict[str, float]] = field(default_factory=dict)
+    best: Place | None = None
+    ranked: list[Candidate] = field(default_factory=list)
+    cue: bool = False
+
+
+@dataclass
+class _Occurrence:
+    start: int
+    end: int
+    key: str
+    kind: str
+    source: str  # "name" | "demonym" | "alias"
+    cue: bool = False
+    evidence: list[str] = field(default_factory=list)
+
+
+def precision_of(place: Place, kind: str = "place") -> int:
+    """ACLED geo-precision of a resolved place: 1 town or finer, 2 part of a region, 3 region."""
+    if kind == "demonym" or place.feature_code in REGION_CODES:
+        return PRECISION_REGION
+    if place.feature_class in ("P", "S"):
+        return PRECISION_TOWN
+    return PRECISION_PART_OF_REGION
+
+
+class Geoparser:
+    """Finds and resolves place mentions against one gazetteer (build once, reuse)."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, weights: Weights | None = None):
+        if gazetteer is None:
+            from gazetteer import Gazetteer
+
+            gazetteer = Gazetteer()
+        self.gazetteer = gazetteer
+        self.weights = weights or Weights()
+        self.lexicon: Lexicon = load_lexicon()
+        self._matcher: NameMatcher | None = None
+        self._words = NameMatcher.from_names(
+            list(self.lexicon.demonyms) + [fold_name(a) for a in self.lexicon.aliases]
+        )
+        self._alias_by_key = {fold_name(a): a for a in self.lexicon.aliases}
+        self._prior_cache: dict[tuple[int, str], tuple[float, dict[str, float]]] = {}
+        self._cand_cache: dict[str, list[Place]] = {}
+        self._country_cache: dict[str, Place | None] = {}
+
+    @property
+    def matcher(self) -> NameMatcher:
+        if self._matcher is None:
+            self._matcher = load_matcher(self.gazetteer)
+        return self._matcher
+
+    # -- public API -------------------------------------------------------------------------
+
+    def prepare(self, text: object) -> str:
+        """The text offsets refer to: validated, HTML stripped (see ``text.prepare_text``)."""
+        return prepare_text(text)
+
+    def parse(self, text: object, *, focus: Sequence[str] | None = None) -> list[Mention]:
+        """Find and resolve the place mentions of ``text`` (ordered by ``start``)."""
+        text = self.prepare(text)
+        return self.parse_prepared(text, focus=focus)
+
+    def parse_prepared(self, text: str, *, focus: Sequence[str] | None = None) -> list[Mention]:
+        """As ``parse`` for text already through ``prepare``."""
+        occurrences = self.recognise(text)
+        return self.resolve(text, occurrences, focus=focus)
+
+    def resolve_spans(
+        self, text: str, spans: Sequence[tuple[int, int]], *, focus: Sequence[str] | None = None
+    ) -> list[Mention]:
+        """Resolve given spans (e.g. gold annotations): recognition is skipped."""
+        occurrences = []
+        for start, end in spans:
+            surface = text[start:end]
+            key = fold_name(surface)
+            if key in self.lexicon.demonyms or surface in self.lexicon.aliases:
+                source = "alias" if surface in self.lexicon.aliases else "demonym"
+                kind = "demonym" if source == "demonym" else "place"
+                occurrences.append(_Occurrence(start, end, key, kind, source))
+            else:
+                occurrences.append(_Occurrence(start, end, key, "place", "name"))
+        return self.resolve(text, occurrences, focus=focus, keep_unresolved=True)
+
+    # -- recognition --------------------------------------------------------------------------
+
+    def recognise(self, text: str) -> list[_Occurrence]:
+        """Hits that pass the evidence filters, longest first when they overlap."""
+        lex = self.lexicon
+        hits = self.matcher.find(text)
+        word_hits = self._words.find(text)
+        lower_keys = {h.key for h in hits if text[h.start].islower()}
+        place_spans = {(h.start, h.end) for h in hits}
+        titlecase = _TitleCaseLines(text)
+        kept: list[_Occurrence] = []
+        for hit in word_hits:
+            surface = text[hit.start : hit.end]
+            if hit.key in self._alias_by_key:
+                if surface.rstrip(".") in {a.rstrip(".") for a in lex.aliases}:
+                    kept.append(_Occurrence(hit.start, hit.end, hit.key, "place", "alias"))
+                continue
+            if hit.key in lex.demonyms and surface[:1].isupper():
+                kept.append(_Occurrence(hit.start, hit.end, hit.key, "demonym", "demonym"))
+        for hit in hits:
+            first = text[hit.start]
+            if first.islower() or not first.isalpha():
+                continue
+            occ = self._evidence(text, hit, lower_keys, place_spans, titlecase)
+            if occ is not None:
+                kept.append(occ)
+        # Longest first; a shorter hit inside an accepted one is dropped.
+        kept.sort(key=lambda o: (-(o.end - o.start), o.start))
+        taken: list[tuple[int, int]] = []
+        result = []
+        for occ in kept:
+            if any(occ.start < e and s < occ.end for s, e in taken):
+                continue
+            taken.append((occ.start, occ.end))
+            result.append(occ)
+        result.sort(key=lambda o: o.start)
+        return result
+
+    def _evidence(
+        self,
+        text: str,
+        hit: Hit,
+        lower_keys: set[str],
+        place_spans: set[tuple[int, int]],
+        titlecase: _TitleCaseLines,
+    ) -> _Occurrence | None:
+        lex = self.lexicon
+        surface = text[hit.start : hit.end]
+        words = surface.replace("-", " ").split()
+        key = hit.key
+        in_title = titlecase(hit.start)
+        # Every content word capitalised ("Gaza Strip", "Bosnia and Herzegovina").
+        for word in words:
+            if word[0].islower() and fold_name(word) not in CONNECTORS:
+                return None
+        if len(key) <= 2 or (surface.isupper() and len(key) <= 3 and " " not in key):
+            return None  # "AP", "UN", "IT": abbreviations are matched through the alias list
+        before = text[max(0, hit.start - 60) : hit.start]
+        after = text[hit.end : hit.end + 60]
+        prev = _WORD_BEFORE.search(before)
+        prev_word = fold_name(prev.group(1)) if prev else ""
+        prev_raw = prev.group(1) if prev else ""
+        sentence_start = prev is None or bool(
+            _SENTENCE_END.search(before[: prev.start()] if prev else before)
+        )
+        if prev is None:
+            sentence_start = True
+        elif _SENTENCE_END.search(before[prev.end() :]) or before[prev.end() :].count("\n"):
+            # The previous word ends another sentence or line: this name starts one.
+            prev_word, prev_raw, sentence_start = "", "", True
+        cue = prev_word in lex.locative
+        evidence = []
+        if cue:
+            evidence.append("cue")
+        common = key in lex.stopwords or (key in lower_keys and " " not in key)
+        if common and not (cue and not sentence_start):
+            return None
+        if prev_word in lex.titles and prev_raw[:1].isupper():
+            return None  # "President Assad", "Mr Jordan"
+        nxt = _WORD_AFTER.search(after)
+        next_raw = nxt.group(1) if nxt else ""
+        next_word = fold_name(next_raw)
+        next_is_name = (
+            bool(next_raw)
+            and next_raw[0].isupper()
+            and after[: nxt.start(1)].strip(" -") == ""
+            and next_word not in lex.organisations
+            and next_word not in CONNECTORS
+            and next_word not in lex.demonyms
+        )
+        if not in_title:
+            if key in lex.first_names and next_is_name:
+                nxt_start = hit.end + nxt.start(1)
+                if not any(s == nxt_start for s, _ in place_spans):
+                    return None  # "Jordan Peterson", "Ali Larijani"
+            if (
+                " " not in key
+                and prev_raw[:1].isupper()
+                and not sentence_start
+                and prev_word not in CONNECTORS
+                and prev_word not in MODIFIERS
+                and prev_word not in lex.stopwords
+                and prev_word not in lex.demonyms
+                and prev_word not in lex.titles
+                and prev_word not in lex.locative
+            ):
+                gap = before[prev.end() :] if prev else ""
+                prev_start = hit.start - len(before) + prev.start(1) if prev else -1
+                if gap.strip(" -") == "" and not any(s == prev_start for s, _ in place_spans):
+                    # "Ali Larijani": a name right after an unknown capitalised word is a surname.
+                    # Places right after places ("Tehran Iran") are left to the overlap rule.
+                    return None
+                if gap.strip(" -").lower() in {"al", "el"}:
+                    return None  # "Bashar al-Assad"
+        if after.startswith(("'s", "’s")):
+            evidence.append("possessive")
+        return _Occurrence(hit.start, hit.end, key, "place", "name", cue=cue, evidence=evidence)
+
+    # -- resolution ---------------------------------------------------------------------------
+
+    def _candidates(self, key: str) -> list[Place]:
+        cached = self._cand_cache.get(key)
+        if cached is not None:
+            return cached
+        seen: dict[int, Place] = {}
+        for norm in self.matcher.norm_names(key):
+            for place in self.gazetteer.candidates(norm):
+                seen.setdefault(place.geonameid, place)
+        result = list(seen.values())
+        if len(self._cand_cache) > 50_000:
+            self._cand_cache.clear()
+        self._cand_cache[key] = result
+        return result
+
+    def _country(self, code: str) -> Place | None:
+        if code not in self._country_cache:
+            try:
+                self._country_cache[code] = self.gazetteer.country(code)
+            except UnknownCountry:
+                self._country_cache[code] = None
+        return self._country_cache[code]
+
+    def _prior(self, place: Place, key: str) -> tuple[float, dict[str, float]]:
+        cache_key = (place.geonameid, key)
+        cached = self._prior_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        w = self.weights
+        level = LEVEL_PRIOR.get(place.feature_code, 0.15)
+        pop = min(1.0, math.log10(max(place.population, 0) + 1) / 7.0)
+        reasons = {"level": w.level * level, "population": w.population * pop}
+        main = {fold_name(place.name)}
+        if place.asciiname:
+            main.add(fold_name(place.asciiname))
+        if key in main or any(fold_name(n) == key for n in _stripped(place.name)):
+            reasons["main_name"] = w.main_name
+        if place.source == "curated":
+            reasons["curated"] = w.curated
+        total = sum(reasons.values())
+        if len(self._prior_cache) > 200_000:
+            self._prior_cache.clear()
+        self._prior_cache[cache_key] = (total, reasons)
+        return total, reasons
+
+    def resolve(
+        self,
+        text: str,
+        occurrences: list[_Occurrence],
+        *,
+        focus: Sequence[str] | None = None,
+        keep_unresolved: bool = False,
+    ) -> list[Mention]:
+        """Resolve recognised occurrences to places (one sense per name and document)."""
+        w = self.weights
+        groups: dict[tuple[str, str, str], _Group] = {}
+        order: list[tuple[_Occurrence, _Group]] = []
+        for occ in occurrences:
+            gkey = (occ.kind, occ.source, occ.key)
+            group = groups.get(gkey)
+            if group is None:
+                group = _Group(occ.key, occ.kind)
+                if occ.source == "name":
+                    group.candidates = self._candidates(occ.key)
+                else:
+                    code = (
+                        self.lexicon.demonyms.get(occ.key)
+                        if occ.source == "demonym"
+                        else self.lexicon.aliases.get(self._alias_by_key.get(occ.key, ""))
+                    )
+                    country = self._country(code) if code else None
+                    group.candidates = [country] if country else []
+                groups[gkey] = group
+            group.hits.append(occ)
+            group.cue = group.cue or occ.cue
+            order.append((occ, group))
+        glist = list(groups.values())
+        self._pattern_bonuses(text, order)
+        # Pass 1: prior + local patterns.
+        for group in glist:
+            self._rank(group, None, None, [], focus)
+        # Document focus from pass 1: countries and admin-1 regions of the confident picks.
+        countries: dict[str, float] = defaultdict(float)
+        admin1s: dict[tuple[str, str], float] = defaultdict(float)
+        anchors: list[tuple[_Group, Place, float]] = []
+        for group in glist:
+            if group.best is None:
+                continue
+            conf = _confidence(group.ranked)
+            weight = conf * len(group.hits)
+            countries[group.best.country_code] += weight
+            if group.best.feature_code not in COUNTRY_CODES and group.best.admin1:
+                admin1s[(group.best.country_code, group.best.admin1)] += weight
+            if group.best.feature_code not in REGION_CODES:
+                anchors.append((group, group.best, conf))
+        ctotal = sum(countries.values()) or 1.0
+        atotal = sum(admin1s.values()) or 1.0
+        cshare = {k: v / ctotal for k, v in countries.items()}
+        ashare = {k: v / atotal for k, v in admin1s.items()}
+        # Pass 2: add focus and nearness.
+        for group in glist:
+            if len(group.candidates) > 1:
+                self._rank(group, cshare, ashare, anchors, focus)
+        mentions = []
+        for occ, group in order:
+            m = self._mention(text, occ, group)
+            if m.place is None and not keep_unresolved:
+                continue
+            if (
+                m.place is not None
+                and not keep_unresolved
+                and occ.source == "name"
+                and not group.cue
+                and not _strong(group, self)
+            ):
+                continue
+            mentions.append(m)
+        return mentions
+
+    def _pattern_bonuses(self, text: str, order: list[tuple[_Occurrence, _Group]]) -> None:
+        """Containment cues between neighbouring mentions: "X, Y", "X in Y", "the Y suburb of X"."""
+        w = self.weights
+        for i in range(len(order) - 1):
+            occ_a, ga = order[i]
+            occ_b, gb = order[i + 1]
+            between = text[occ_a.end : occ_b.start]
+            if len(between) > 40 or ga is gb:
+                continue
+            if _CONTAINED_BETWEEN.match(between):
+                inner, outer = ga, gb
+            elif _CONTAINER_BETWEEN.match(between):
+                inner, outer = gb, ga  # "Damascus suburb of Mazzeh" reads outer-first
+            elif between.strip().lower() in {"suburb of", "suburbs of"}:
+                inner, outer = gb, ga
+            else:
+                continue
+            pairs = _containment_pairs(inner.candidates[:60], outer.candidates[:60])
+            for ci, co in pairs:
+                inner.bonus.setdefault(ci.geonameid, {})["contained"] = w.contained
+                outer.bonus.setdefault(co.geonameid, {})["container"] = w.container
+
+    def _rank(
+        self,
+        group: _Group,
+        cshare: dict[str, float] | None,
+        ashare: dict[tuple[str, str], float] | None,
+        anchors: list[tuple[_Group, Place, float]],
+        focus: Sequence[str] | None,
+    ) -> None:
+        w = self.weights
+        ranked = []
+        for place in group.candidates:
+            prior, reasons = self._prior(place, group.key)
+            reasons = dict(reasons)
+            reasons.update(group.bonus.get(place.geonameid, {}))
+            if focus and place.country_code in focus:
+                reasons["explicit_focus"] = w.explicit_focus
+            if cshare is not None:
+                share = cshare.get(place.country_code, 0.0)
+                if share:
+                    reasons["focus_country"] = w.focus_country * share
+                if ashare and place.feature_code not in COUNTRY_CODES:
+                    share = ashare.get((place.country_code, place.admin1), 0.0)
+                    if share:
+                        reasons["focus_admin1"] = w.focus_admin1 * share
+                near = 0.0
+                for other, anchor, conf in anchors:
+                    if other is group:
+                        continue
+                    d = haversine_km(place.lat, place.lon, anchor.lat, anchor.lon)
+                    near = max(near, conf * math.exp(-d / w.nearby_km))
+                if near:
+                    reasons["nearby"] = w.nearby * near
+            ranked.append(Candidate(place, sum(reasons.values()), reasons))
+        ranked.sort(key=lambda c: (-c.score, -c.place.population, c.place.geonameid))
+        group.ranked = ranked
+        group.best = ranked[0].place if ranked else None
+
+    def _mention(self, text: str, occ: _Occurrence, group: _Group) -> Mention:
+        start, end = occ.start, occ.end
+        if group.best is None:
+            return Mention(text[start:end], start, end, kind=occ.kind, raw={"source": occ.source})
+        probs = _softmax([c.score for c in group.ranked[:20]], self.weights.temperature)
+        return Mention(
+            text=text[start:end],
+            start=start,
+            end=end,
+            kind=occ.kind,  # type: ignore[arg-type]
+            place=group.best,
+            score=probs[0],
+            precision=precision_of(group.best, occ.kind),
+            candidates=group.ranked[:5],
+            raw={"source": occ.source, "evidence": occ.evidence},
+        )
+
+
+def _stripped(name: str) -> list[str]:
+    from gazetteer.normalize import normalize
+
+    return [normalize(name)]
+
+
+def _strong(group: _Group, parser: Geoparser) -> bool:
+    """Whether a name without a cue is place-like enough on its own (prior of its best sense)."""
+    if group.best is None:
+        return False
+    if group.ranked and (
+        "contained" in group.ranked[0].reasons or "container" in group.ranked[0].reasons
+    ):
+        return True
+    prior, _ = parser._prior(group.best, group.key)
+    if " " in group.key:
+        return prior >= parser.weights.min_prior_single * 0.6
+    return prior >= parser.weights.min_prior_single
+
+
+def _containment_pairs(inner: list[Place], outer: list[Place]) -> list[tuple[Place, Place]]:
+    pairs = []
+    for co in outer:
+        for ci in inner:
+            if ci.geonameid != co.geonameid and _contains(co, ci):
+                pairs.append((ci, co))
+    return pairs
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    if outer.feature_code in COUNTRY_CODES:
+        return inner.country_code == outer.country_code
+    if outer.feature_code in ("ADM1", "ADM1H"):
+        return inner.country_code == outer.country_code and inner.admin1 == outer.admin1
+    if inner.parent_id is not None and inner.parent_id == outer.geonameid:
+        return True
+    if outer.feature_code == "RGN":
+        return inner.country_code == outer.country_code and (
+            haversine_km(outer.lat, outer.lon, inner.lat, inner.lon) < 80
+        )
+    return (
+        inner.country_code == outer.country_code
+        and haversine_km(outer.lat, outer.lon, inner.lat, inner.lon) < 40
+    )
+
+
+def _softmax(scores: list[float], temperature: float) -> list[float]:
+    if not scores:
+        return []
+    top = max(scores)
+    exps = [math.exp((s - top) * temperature) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _confidence(ranked: list[Candidate]) -> float:
+    if not ranked:
+        return 0.0
+    if len(ranked) == 1:
+        return 1.0
+    return min(1.0, max(0.0, ranked[0].score - ranked[1].score) / 0.5)
+
+
+class _TitleCaseLines:
+    """Whether a position lies in a headline-style line (most words capitalised): capitalisation
+    says nothing there, so the person-name rules are off."""
+
+    _WORD = re.compile(r"[^\W\d_]+")
+
+    def __init__(self, text: str):
+        self._text = text
+        self._cache: dict[int, bool] = {}
+
+    def __call__(self, pos: int) -> bool:
+        text = self._text
+        start = text.rfind("\n", 0, pos) + 1
+        if start in self._cache:
+            return self._cache[start]
+        end = text.find("\n", pos)
+        line = text[start : end if end != -1 else len(text)]
+        words = [w for w in self._WORD.findall(line[:400]) if len(w) > 3]
+        result = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+        self._cache[start] = result
+        return result
