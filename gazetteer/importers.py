@@ -12,7 +12,6 @@ User rows carry ``source`` 'user' (add / CSV), 'geonames-dump' (GeoNames import)
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 import sqlite3
@@ -33,8 +32,9 @@ from gazetteer.errors import (
     UnknownCountry,
     UnknownPlace,
 )
-from gazetteer.normalize import name_keys
-from gazetteer.schema import NAME_KINDS, USER_ID_BASE
+from gazetteer.model import Place
+from gazetteer.normalize import ascii_name
+from gazetteer.paths import default_db_path
 
 SOURCE_USER = "user"
 SOURCE_GEONAMES = "geonames-dump"
@@ -48,7 +48,6 @@ MAX_ID = 2**63 - 1
 
 MAX_NAME_CHARS = 200  # GeoNames' own limit (varchar(200))
 MAX_ALTERNATES = 2000
-BATCH_SIZE = 5000
 
 CSV_REQUIRED = ("name", "lat", "lon", "country_code")
 CSV_OPTIONAL = ("feature_code", "alternatenames", "parent_geonameid", "population", "geonameid")
@@ -263,19 +262,12 @@ def make_user_record(
         feature_code=fcode,
         country_code=cc,
         source=source,
-        asciiname=_ascii(clean),
+        asciiname=ascii_name(clean),
         alternatenames=alts,
         population=population or 0,
         parent_id=parent_id,
         raw=dict(raw) if raw is not None else {},
     )
-
-
-def _ascii(name: str) -> str:
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return " ".join(folded.split())
 
 
 # --------------------------------------------------------------------------------------------
@@ -503,7 +495,7 @@ def _geonames_record(cols: list[str], known: frozenset[str]) -> PlaceRecord:
         feature_code=fcode,
         country_code=cc,
         source=SOURCE_GEONAMES,
-        asciiname=" ".join(cols[2].split()) or _ascii(name),
+        asciiname=" ".join(cols[2].split()) or ascii_name(name),
         alternatenames=[a for a in split_alternates(cols[3], pattern=_COMMA_RE) if a != name],
         admin1=cols[10].strip(),
         population=population,
@@ -528,85 +520,52 @@ def iter_records(
 
 
 # --------------------------------------------------------------------------------------------
-# Writing
+# Writing (through ``gazetteer.build``'s helpers, so names are normalised exactly as the build does)
 
 
-def _name_rows(record: PlaceRecord, geonameid: int) -> list[tuple[str, int, str, str]]:
-    """``place_name`` rows for a record: every spelling, full and article-stripped, best kind."""
-    rank = {kind: i for i, kind in enumerate(NAME_KINDS)}
-    best: dict[str, tuple[str, str]] = {}
+class _Feeder:
+    """Turns validated records into ``build.insert_places`` items on the writer's connection.
 
-    def add(text: str, kind: str) -> None:
-        full, stripped = name_keys(text)
-        for norm, k in ((full, kind), (stripped, kind if stripped == full else "stripped")):
-            if norm and (norm not in best or rank[k] < rank[best[norm][1]]):
-                best[norm] = (text, k)
-
-    add(record.name, "name")
-    if record.asciiname and record.asciiname != record.name:
-        add(record.asciiname, "ascii")
-    for alt in record.alternatenames:
-        add(alt, "alt")
-    return [(norm, geonameid, text, kind) for norm, (text, kind) in best.items()]
-
-
-def connect_rw(path: Path) -> sqlite3.Connection:
-    """A read-write connection to an existing gazetteer database (autocommit; we BEGIN)."""
-    path = Path(path)
-    if not path.is_file():
-        raise GazetteerUnavailable("The gazetteer database does not exist; run `gazetteer build`.")
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
-    try:
-        if not conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='place_name'"
-        ).fetchone():
-            raise GazetteerUnavailable(
-                "The gazetteer database is incomplete; run `gazetteer build`."
-            )
-    except sqlite3.DatabaseError:
-        conn.close()
-        raise GazetteerUnavailable(
-            "The gazetteer database is not readable; run `gazetteer build --force`."
-        ) from None
-    except GazetteerUnavailable:
-        conn.close()
-        raise
-    return conn
-
-
-class _Writer:
-    """Writes validated records on one connection inside the caller's transaction."""
+    Runs inside the insert's transaction, so it sees the rows of this same import (a parent
+    given a few lines earlier) and a failure rolls everything back.
+    """
 
     def __init__(self, conn: sqlite3.Connection, gazetteer: Any = None) -> None:
+        from gazetteer.build import next_user_id
+
         self.conn = conn
         self.gazetteer = gazetteer
-        row = conn.execute(
-            "SELECT max(geonameid) FROM place WHERE geonameid >= ?", (USER_ID_BASE,)
-        ).fetchone()
-        self.next_id = max(USER_ID_BASE, (row[0] or 0) + 1)
+        self.next_id = next_user_id(conn)
         # (country, admin1 code) -> admin-1 place id, to give imported GeoNames rows a parent.
         self.admin1_ids: dict[tuple[str, str], int] = {
             (cc, code): gid
             for cc, code, gid in conn.execute(
-                "SELECT country_code, admin1, geonameid FROM place WHERE feature_code = 'ADM1'"
+                "SELECT country_code, admin1, geonameid FROM place "
+                "WHERE feature_code = 'ADM1' AND admin1 != ''"
             )
         }
         self.imported = 0
         self.replaced = 0
         self.ids: list[int] = []
-        self._places: list[tuple[Any, ...]] = []
-        self._names: list[tuple[str, int, str, str]] = []
-        self._boxes: list[tuple[int, float, float, float, float]] = []
-        self._pending: set[int] = set()
 
-    def add(self, record: PlaceRecord) -> int:
+    def items(
+        self, records: Iterable[PlaceRecord], source_file: Path | None
+    ) -> Iterator[tuple[Place, list[str]]]:
+        for record in records:
+            try:
+                yield self._item(record)
+            except _ROW_ERRORS as exc:
+                if record.line:
+                    raise _bad_line(record.line, exc.message, source_file) from None
+                raise
+
+    def _item(self, record: PlaceRecord) -> tuple[Place, list[str]]:
         conn = self.conn
         if record.geonameid is None:
             record.geonameid = self.next_id
             self.next_id += 1
         gid = record.geonameid
         if record.parent_id is not None:
-            self.flush()  # the parent may be an earlier row of this same import
             parent = conn.execute(
                 "SELECT country_code, admin1 FROM place WHERE geonameid = ?", (record.parent_id,)
             ).fetchone()
@@ -618,39 +577,27 @@ class _Writer:
             record.parent_id = self.admin1_ids.get((record.country_code, record.admin1))
         elif self.gazetteer is not None:
             self._locate_admin1(record)
-        if gid in self._pending:
-            self.flush()  # the same id twice in one file: the later row wins
         if conn.execute("SELECT 1 FROM place WHERE geonameid = ?", (gid,)).fetchone():
-            conn.execute("DELETE FROM place WHERE geonameid = ?", (gid,))
-            conn.execute("DELETE FROM place_name WHERE geonameid = ?", (gid,))
-            conn.execute("DELETE FROM place_rtree WHERE id = ?", (gid,))
             self.replaced += 1
-        self._places.append(
-            (
-                gid,
-                record.name,
-                record.asciiname,
-                record.lat,
-                record.lon,
-                record.feature_class,
-                record.feature_code,
-                record.country_code,
-                record.admin1,
-                record.population,
-                record.parent_id,
-                record.source,
-                json.dumps(record.raw, ensure_ascii=False) if record.raw else None,
-            )
-        )
-        self._names.extend(_name_rows(record, gid))
-        self._boxes.append((gid, record.lat, record.lat, record.lon, record.lon))
-        self._pending.add(gid)
         self.imported += 1
         if len(self.ids) < 1000:
             self.ids.append(gid)
-        if len(self._places) >= BATCH_SIZE:
-            self.flush()
-        return gid
+        place = Place(
+            geonameid=gid,
+            name=record.name,
+            lat=record.lat,
+            lon=record.lon,
+            feature_class=record.feature_class,
+            feature_code=record.feature_code,
+            country_code=record.country_code,
+            admin1=record.admin1,
+            population=record.population,
+            asciiname=record.asciiname,
+            parent_id=record.parent_id,
+            source=record.source,
+            raw=record.raw,
+        )
+        return place, record.alternatenames
 
     def _locate_admin1(self, record: PlaceRecord) -> None:
         """A user place without a parent gets the admin-1 region that contains it, if any."""
@@ -663,26 +610,6 @@ class _Writer:
             record.admin1 = admin1.admin1
             record.parent_id = admin1.geonameid
 
-    def flush(self) -> None:
-        if self._places:
-            self.conn.executemany(
-                "INSERT INTO place (geonameid, name, asciiname, lat, lon, feature_class, "
-                "feature_code, country_code, admin1, population, parent_id, source, raw) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                self._places,
-            )
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO place_name (norm, geonameid, name, kind) VALUES (?, ?, ?, ?)",
-                self._names,
-            )
-            self.conn.executemany(
-                "INSERT INTO place_rtree (id, min_lat, max_lat, min_lon, max_lon) "
-                "VALUES (?, ?, ?, ?, ?)",
-                self._boxes,
-            )
-            self._places, self._names, self._boxes = [], [], []
-            self._pending.clear()
-
 
 def _gazetteer_country_codes(conn: sqlite3.Connection) -> set[str]:
     return {
@@ -693,7 +620,7 @@ def _gazetteer_country_codes(conn: sqlite3.Connection) -> set[str]:
 
 
 def write_records(
-    path: Path,
+    path: Path | None,
     records: Iterable[PlaceRecord] | None = None,
     *,
     source_file: Path | None = None,
@@ -702,40 +629,32 @@ def write_records(
 ) -> ImportReport:
     """Validate and write records (or the records of ``source_file``) in ONE transaction.
 
-    Any error rolls everything back: a bad line imports nothing.
+    Any error rolls everything back: a bad line imports nothing. Holds the build's write lock so
+    a concurrent rebuild cannot drop the new rows.
     """
-    conn = connect_rw(path)
+    from gazetteer.build import connect_rw, insert_places, write_lock
+
     report = ImportReport(path=str(source_file or ""), format=fmt or "")
     try:
-        known = known_country_codes() | _gazetteer_country_codes(conn)
-        if source_file is not None:
-            report.format = fmt or detect_format(source_file)
-            records = iter_records(source_file, report.format, known=frozenset(known))
-        writer = _Writer(conn, gazetteer)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for record in records or ():
-                try:
-                    writer.add(record)
-                except _ROW_ERRORS as exc:
-                    if record.line:
-                        raise _bad_line(record.line, exc.message, source_file) from None
-                    raise
-            writer.flush()
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with write_lock(path):
+            conn = connect_rw(path)
+            try:
+                known = frozenset(known_country_codes() | _gazetteer_country_codes(conn))
+                if source_file is not None:
+                    report.format = fmt or detect_format(source_file)
+                    records = iter_records(source_file, report.format, known=known)
+                feeder = _Feeder(conn, gazetteer)
+                insert_places(conn, feeder.items(records or (), source_file))
+            finally:
+                conn.close()
     except sqlite3.DatabaseError as exc:
         raise GazetteerUnavailable(
-            f"Could not write to the gazetteer database ({exc.__class__.__name__})."
+            f"Could not write to the gazetteer database ({exc.__class__.__name__}: {exc})."
         ) from None
-    finally:
-        conn.close()
     report.imported, report.replaced, report.geonameids = (
-        writer.imported,
-        writer.replaced,
-        writer.ids,
+        feeder.imported,
+        feeder.replaced,
+        feeder.ids,
     )
     return report
 
@@ -749,8 +668,6 @@ def _db_path(path: Path | str | None, gazetteer: Any) -> Path:
         return Path(path)
     if gazetteer is not None and getattr(gazetteer, "path", None) is not None:
         return Path(gazetteer.path)
-    from gazetteer.paths import default_db_path
-
     return default_db_path()
 
 
