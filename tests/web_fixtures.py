@@ -73,3 +73,15 @@ def client(app):
 
 def auth(token: str = TOKEN) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+ARTICLE_JSON = {
+    "text": (
+        "DAMASCUS, Nov 14 (Reuters) - Israeli airstrikes hit two residential buildings in Mazzeh, "
+        "a suburb of Damascus, on Thursday; several people were killed."
+    ),
+    "url": "https://news.example/damascus-strikes",
+    "title": "Strikes hit Damascus suburb <script>alert(1)</script>",
+    "published": "2024-11-14",
+    "publisher": "Example News",
+}

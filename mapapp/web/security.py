@@ -17,9 +17,10 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
-from mapapp.errors import Forbidden, Unauthorized
+from mapapp.errors import Forbidden, MisconfiguredError, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,26 @@ def tile_source(tile_url: str) -> str | None:
     return f"{parts.scheme}://{host}"
 
 
+_SOURCE = re.compile(
+    r"^('self'|'none'|\*|[a-z][a-z0-9+.-]*:"
+    r"|([a-z][a-z0-9+.-]*://)?(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\*))?(/[^\s;,']*)?)$",
+    re.IGNORECASE,
+)
+
+
+def frame_ancestors(value: str | None) -> list[str]:
+    """``MAPAPP_FRAME_ANCESTORS`` as CSP sources; anything that is not a source is refused."""
+    sources = str(value or "*").split()
+    bad = [s for s in sources if not _SOURCE.match(s)]
+    if bad or not sources:
+        raise MisconfiguredError(
+            f"MAPAPP_FRAME_ANCESTORS must be space-separated CSP sources; not a source: {bad[0]!r}"
+            if bad
+            else "MAPAPP_FRAME_ANCESTORS is empty."
+        )
+    return sources
+
+
 def content_security_policy(nonce: str, *, embed: bool) -> str:
     """The CSP for one response: self-hosted scripts/styles plus nonce'd inline ones, tiles as images."""
     config = current_app.config
@@ -65,13 +86,7 @@ def content_security_policy(nonce: str, *, embed: bool) -> str:
     tiles = tile_source(config.get("TILE_URL", ""))
     if tiles:
         img.append(tiles)
-    if embed:
-        ancestors = str(config.get("FRAME_ANCESTORS") or "*").split()
-        ancestors = [a for a in ancestors if re.fullmatch(r"[A-Za-z0-9.*:/\-'\[\]]+", a)] or [
-            "'none'"
-        ]
-    else:
-        ancestors = ["'none'"]
+    ancestors = frame_ancestors(config.get("FRAME_ANCESTORS")) if embed else ["'none'"]
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", f"'nonce-{nonce}'"],
@@ -135,6 +150,19 @@ def _harden(response: Response) -> Response:
     return response
 
 
+class CookielessSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that cookieless routes never send a cookie.
+
+    The session is saved after ``after_request`` handlers run, so this is the one place that can
+    guarantee it for embeds in third-party pages and for anonymous API reads.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if has_request_context() and _COOKIELESS.match(request.path):
+            return
+        super().save_session(app, session, response)
+
+
 def require_token() -> None:
     """Check ``Authorization: Bearer <MAPAPP_API_TOKEN>``: 403 when writes are off, 401 when wrong."""
     token = current_app.config.get("API_TOKEN")
@@ -159,6 +187,8 @@ def token_required(view: F) -> F:
 
 
 def init_app(app: Flask) -> None:
+    frame_ancestors(app.config.get("FRAME_ANCESTORS"))  # fail at start-up, not per request
+    app.session_interface = CookielessSessionInterface()
     app.before_request(_preflight)
     app.after_request(_harden)
     app.context_processor(lambda: {"csp_nonce": csp_nonce()})
