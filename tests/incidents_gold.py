@@ -296,3 +296,61 @@ GOLD: tuple[GoldArticle, ...] = (
         (GoldEvent(STR, "Beijing", D(2023, 3, 1)),),
     ),
 )
+
+# Written after the rules were frozen and never tuned on: how the rules generalise.
+HELDOUT: tuple[GoldArticle, ...] = (
+    GoldArticle(
+        "h-rafah-drone",
+        "A drone strike on a car in Rafah killed two men on Wednesday, medics said. The Israeli "
+        "military did not comment.",
+        D(2024, 3, 7),
+        (GoldEvent(EXP, "Rafah", D(2024, 3, 6)),),
+    ),
+    GoldArticle(
+        "h-beirut-background",
+        "Lebanon has been mired in economic crisis since 2019, and Hezbollah's role in politics "
+        "remains contested. Officials fear that any escalation could drag Beirut into war.",
+        D(2024, 1, 5),
+        (),
+    ),
+    GoldArticle(
+        "h-omdurman-market",
+        "Shelling hit a crowded market in Omdurman on Saturday, killing more than 20 people, "
+        "volunteers said. The army blamed the RSF.",
+        D(2024, 9, 2),
+        (GoldEvent(EXP, "Omdurman", D(2024, 8, 31)),),
+    ),
+    GoldArticle(
+        "h-goma-protest",
+        "Hundreds of residents protested in Goma on Monday against the advance of M23 rebels, "
+        "and police fired tear gas to disperse them.",
+        D(2024, 2, 13),
+        (GoldEvent(PRO, "Goma", D(2024, 2, 12)),),
+    ),
+    GoldArticle(
+        "h-kyiv-missiles",
+        "Russian cruise missiles struck energy facilities in Kyiv early on Sunday, officials "
+        "said, while a separate attack damaged the port of Odesa yesterday.",
+        D(2024, 3, 25),
+        (GoldEvent(EXP, "Kyiv", D(2024, 3, 24)),),
+    ),
+    GoldArticle(
+        "h-khartoum-kidnap",
+        "Gunmen kidnapped a doctor in Khartoum last week, his family said.",
+        D(2024, 7, 17),
+        (GoldEvent(VAC, "Khartoum", D(2024, 7, 8)),),
+    ),
+    GoldArticle(
+        "h-nairobi-arrests",
+        "Kenyan police arrested 12 opposition activists in Nairobi on Friday, a rights group said.",
+        D(2024, 7, 21),
+        (GoldEvent(STR, "Nairobi", D(2024, 7, 19)),),
+    ),
+    GoldArticle(
+        "h-threat",
+        "Iran threatened to strike Israel if it attacked its nuclear facilities, state media "
+        "reported on Tuesday.",
+        D(2024, 10, 15),
+        (),
+    ),
+)

@@ -80,7 +80,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("month_only", re.compile(r"\b(?:in|since|during|early|late|mid-?|and|or|of) " + _MON + r"\b")),
+    (
+        "month_only",
+        re.compile(r"\b(?i:in|since|during|early|late|mid-?|and|or|of) " + _MON + r"\b"),
+    ),
     (
         "year_only",
         re.compile(r"\b(?P<rel>(?:in|since|during) (?:19|20)\d\d|last year|this year)\b", re.I),

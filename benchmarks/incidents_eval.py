@@ -1,0 +1,80 @@
+"""Incident extraction on the annotated article set: prints a Markdown table.
+
+Rows: the development set and the held-out set with the stand-in geoparser of the tests (the
+rules alone), and both again through the real geoparser (``mapapp.geoparse.geoparse`` on the
+gazetteer in $MAPAPP_HOME) when it is available. Also extraction throughput (articles/s, rules
+only, mentions precomputed).
+
+    MAPAPP_HOME=/work/var/home .venv/bin/python benchmarks/incidents_eval.py [--errors]
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mapapp.incidents.evaluate import evaluate, markdown_table  # noqa: E402
+from mapapp.incidents.extract import extract_incidents  # noqa: E402
+from mapapp.store.base import Article  # noqa: E402
+from tests.incidents_gold import GOLD, HELDOUT, mentions_for  # noqa: E402
+
+
+def run(articles, parser):
+    results = []
+    for a in articles:
+        article = Article(key=a.key, text=a.text, content_hash="h", published=a.published)
+        results.append((a.key, extract_incidents(article, parser(a.text), layer="eval"), a.events))
+    return evaluate(results)
+
+
+def main() -> None:
+    show_errors = "--errors" in sys.argv
+    rows = {
+        "dev set, stand-in geoparser": run(GOLD, mentions_for),
+        "held-out set, stand-in geoparser": run(HELDOUT, mentions_for),
+    }
+    try:
+        from gazetteer import Gazetteer
+        from mapapp.geoparse import geoparse
+
+        gaz = Gazetteer.open() if hasattr(Gazetteer, "open") else Gazetteer()
+
+        def real(text: str):
+            return geoparse(text, gazetteer=gaz)
+
+        rows["dev set, real geoparser"] = run(GOLD, real)
+        rows["held-out set, real geoparser"] = run(HELDOUT, real)
+    except Exception as exc:  # the real geoparser is optional for this benchmark
+        print(f"(real geoparser unavailable: {type(exc).__name__}: {exc})\n")
+    print(markdown_table(rows))
+    if show_errors:
+        for name, m in rows.items():
+            for err in m.errors:
+                print(f"- {name}: {err}")
+
+    articles = list(GOLD + HELDOUT)
+    prepared = [
+        (
+            Article(key=a.key, text=a.text, content_hash="h", published=a.published),
+            mentions_for(a.text),
+        )
+        for a in articles
+    ]
+    rounds = 20
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for article, mentions in prepared:
+            extract_incidents(article, mentions, layer="bench")
+    elapsed = time.perf_counter() - t0
+    print()
+    print("| extraction only (mentions given) | articles | seconds | articles/s |")
+    print("|---|---|---|---|")
+    n = rounds * len(prepared)
+    print(f"| annotated set x{rounds} | {n} | {elapsed:.3f} | {n / elapsed:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
