@@ -201,6 +201,8 @@ class GazetteerGeocoder(Geocoder):
                     f"Cannot read coordinates from {query[:80]!r}: use 'lat, lon'."
                 ) from None
             return validate_latlon(point.latitude, point.longitude)
+        if hasattr(query, "__array__") and not isinstance(query, Sequence):
+            query = list(query)  # a numpy array
         if isinstance(query, Sequence) and not isinstance(query, (bytes, bytearray)):
             if len(query) not in (2, 3):
                 raise InvalidCoordinates("A point is (latitude, longitude).")

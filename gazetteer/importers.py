@@ -632,12 +632,15 @@ def write_records(
     Any error rolls everything back: a bad line imports nothing. Holds the build's write lock so
     a concurrent rebuild cannot drop the new rows.
     """
-    from gazetteer.build import connect_rw, insert_places, write_lock
+    from gazetteer.build import build_database, connect_rw, insert_places, write_lock
 
+    db = Path(path) if path is not None else default_db_path()
+    if not db.exists():
+        build_database(db)  # first use; outside our lock, which the build takes itself
     report = ImportReport(path=str(source_file or ""), format=fmt or "")
     try:
-        with write_lock(path):
-            conn = connect_rw(path)
+        with write_lock(db):
+            conn = connect_rw(db)
             try:
                 known = frozenset(known_country_codes() | _gazetteer_country_codes(conn))
                 if source_file is not None:
