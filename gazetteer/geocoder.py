@@ -172,8 +172,14 @@ class GazetteerGeocoder(Geocoder):
             result.country is None and result.distance_km > self.max_distance_km
         ):
             return None
-        extra = {"distance_km": round(result.distance_km, 3)}
-        first = self._location(nearest, extra)
+        distance = result.distance_km
+        if nearest.is_admin1 or nearest.is_country:
+            # A region's centroid can lie nearer than any town; name the nearest town instead.
+            for place, dist in self.gazetteer.nearest(lat, lon, limit=16):
+                if not (place.is_admin1 or place.is_country):
+                    nearest, distance = place, dist
+                    break
+        first = self._location(nearest, {"distance_km": round(distance, 3)})
         if exactly_one:
             return first
         out = [first]
@@ -307,17 +313,9 @@ class GazetteerGeocoder(Geocoder):
         return [p for s, _, p in sorted(scored, key=lambda t: (-t[0], t[1])) if s == best]
 
     def address(self, place: Place) -> str:
-        """``"Name, Admin-1, Country"`` (a neighbourhood also names its town)."""
-        chain = list(self.gazetteer.hierarchy(place)) or [place]
-        if place.parent_id is not None and all(p.geonameid != place.parent_id for p in chain):
-            try:
-                parent = self.gazetteer.get(place.parent_id)
-            except LookupError:
-                parent = None
-            if parent is not None and not parent.is_admin1 and not parent.is_country:
-                chain.insert(1, parent)
+        """``"Name, Admin-1, Country"`` (a neighbourhood also names its parent town)."""
         names: list[str] = []
-        for p in chain:
+        for p in self.gazetteer.hierarchy(place):
             if not names or names[-1] != p.name:
                 names.append(p.name)
         return ", ".join(names)
