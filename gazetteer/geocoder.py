@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from geopy.exc import ConfigurationError
+from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import options
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
@@ -36,6 +37,8 @@ __all__ = ["GazetteerGeocoder", "GeocoderConfigurationError"]
 
 FALLBACKS = (None, "nominatim")
 DEFAULT_LIMIT = 10
+_FAILED = object()  # what the fallback's RateLimiter returns when Nominatim kept failing
+NOMINATIM_MIN_DELAY_S = 1.0  # https://operations.osmfoundation.org/policies/nominatim/
 # Beyond this distance from the nearest known place, and outside every country polygon (open sea),
 # reverse() finds nothing rather than naming a far-away town.
 DEFAULT_MAX_DISTANCE_KM = 100.0
@@ -62,6 +65,7 @@ class GazetteerGeocoder(Geocoder):
     :param user_agent: required with ``fallback='nominatim'`` (OSMF usage policy).
     :param nominatim: a ready Nominatim-compatible geocoder to use instead of creating one (a
         custom ``domain``, or a fake in tests).
+    :param fallback_min_delay: seconds between two fallback requests (1 s, the OSMF policy).
     :param max_distance_km: reverse() returns None for points at sea farther than this from any
         known place.
     """
@@ -75,6 +79,7 @@ class GazetteerGeocoder(Geocoder):
         fallback: str | None = None,
         user_agent: str | None = None,
         nominatim: Any = None,
+        fallback_min_delay: float = NOMINATIM_MIN_DELAY_S,
         max_distance_km: float = DEFAULT_MAX_DISTANCE_KM,
         timeout: Any = DEFAULT_SENTINEL,
         proxies: Any = DEFAULT_SENTINEL,
@@ -96,8 +101,21 @@ class GazetteerGeocoder(Geocoder):
             )
         self.fallback = fallback
         self._nominatim = None
+        self._fallback_geocode: Any = None
+        self._misses: set[tuple[str, tuple[str, ...]]] = set()
         if fallback == "nominatim":
             self._nominatim = nominatim or self._make_nominatim(user_agent, timeout, proxies)
+            # The OSMF policy allows one request per second. Only the fallback's requests are
+            # throttled, so offline answers stay instant (no need to wrap geocode() itself).
+            # One retry, then None: a batch (geopandas) goes on when Nominatim is down.
+            self._fallback_geocode = RateLimiter(
+                self._nominatim.geocode,
+                min_delay_seconds=fallback_min_delay,
+                max_retries=1,
+                error_wait_seconds=max(2.0, fallback_min_delay) if fallback_min_delay > 0 else 0.0,
+                swallow_exceptions=True,
+                return_value_on_exception=_FAILED,
+            )
         self._owns_gazetteer = gazetteer is None
         if gazetteer is None:
             from gazetteer import Gazetteer
@@ -345,13 +363,17 @@ class GazetteerGeocoder(Geocoder):
             kwargs["country_codes"] = [c.lower() for c in countries]
         if timeout is not DEFAULT_SENTINEL:
             kwargs["timeout"] = timeout
-        location = self._nominatim.geocode(query, **kwargs)
-        if location is None:
-            return []
+        miss_key = (query.casefold(), tuple(countries))
+        if miss_key in self._misses:
+            return []  # asked before and Nominatim had nothing: do not ask again
+        location = self._fallback_geocode(query, **kwargs)
+        if location is _FAILED:
+            return []  # Nominatim unreachable (already retried): not a miss, ask again later
         if isinstance(location, list):
-            if not location:
-                return []
-            location = location[0]
+            location = location[0] if location else None
+        if location is None:
+            self._misses.add(miss_key)
+            return []
         head = query.split(",")[0].strip() or query
         geonameid = cache_nominatim_result(self.gazetteer, head, location)
         if geonameid is None:

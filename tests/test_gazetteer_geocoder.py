@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from geopy.exc import ConfigurationError
+from geopy.exc import ConfigurationError, GeocoderUnavailable
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
@@ -269,12 +269,15 @@ def test_fallback_needs_a_user_agent(tiny_db: Path) -> None:
         GazetteerGeocoder(path=tiny_db, fallback="nominatim", user_agent=options.default_user_agent)
     with pytest.raises(GeocoderConfigurationError, match="Unknown fallback"):
         GazetteerGeocoder(path=tiny_db, fallback="google")
-    # With a real agent geopy's own Nominatim is created (no request is made here).
+    # With a real agent geopy's own Nominatim is created (no request is made here), and its
+    # requests are throttled to one per second.
     coder = GazetteerGeocoder(path=tiny_db, fallback="nominatim", user_agent="mapapp-tests/1.0")
     try:
         from geopy.geocoders import Nominatim
 
         assert isinstance(coder._nominatim, Nominatim)
+        assert coder._nominatim.headers["User-Agent"] == "mapapp-tests/1.0"
+        assert coder._fallback_geocode.min_delay_seconds == 1.0
     finally:
         coder.close()
 
@@ -292,7 +295,11 @@ def test_fallback_result_is_cached_offline_and_survives_rebuild(tiny_db: Path) -
         {"Mezzeh 86": nominatim_location("Mezzeh 86", 33.5046, 36.2539, "SY", "suburb")}
     )
     coder = GazetteerGeocoder(
-        path=tiny_db, fallback="nominatim", user_agent="mapapp-tests/1.0", nominatim=fake
+        path=tiny_db,
+        fallback="nominatim",
+        user_agent="mapapp-tests/1.0",
+        nominatim=fake,
+        fallback_min_delay=0,
     )
     try:
         first = coder.geocode("Mezzeh 86")
@@ -306,7 +313,8 @@ def test_fallback_result_is_cached_offline_and_survives_rebuild(tiny_db: Path) -
         # Second lookup: answered from the gazetteer, no request.
         assert coder.geocode("mezzeh 86").raw["geonameid"] == USER_ID_BASE
         assert len(fake.calls) == 1
-        # A name Nominatim does not know either: None, nothing cached.
+        # A name Nominatim does not know either: None, nothing cached, not asked twice.
+        assert coder.geocode("Qwxz Nowhere") is None
         assert coder.geocode("Qwxz Nowhere") is None
         assert len(fake.calls) == 2
     finally:
@@ -336,11 +344,41 @@ def test_fallback_passes_country_codes_and_skips_unplaceable_results(tiny_db: Pa
     at_sea = Location("Somewhere", (0.0, -30.0), {"lat": "0", "lon": "-30", "type": "locality"})
     fake = FakeNominatim({"Somewhere": at_sea})
     coder = GazetteerGeocoder(
-        path=tiny_db, fallback="nominatim", user_agent="mapapp-tests/1.0", nominatim=fake
+        path=tiny_db,
+        fallback="nominatim",
+        user_agent="mapapp-tests/1.0",
+        nominatim=fake,
+        fallback_min_delay=0,
     )
     try:
         # No country in the answer and none contains the point: not cached, not returned.
         assert coder.geocode("Somewhere", country_codes="SY") is None
         assert fake.calls == [("Somewhere", {"exactly_one": True, "country_codes": ["sy"]})]
+    finally:
+        coder.close()
+
+
+class FailingNominatim(FakeNominatim):
+    def geocode(self, query: str, **kwargs: Any) -> Location | None:
+        self.calls.append((query, kwargs))
+        raise GeocoderUnavailable("Service not available")
+
+
+def test_fallback_outage_gives_none_and_is_retried_later(tiny_db: Path) -> None:
+    fake = FailingNominatim({})
+    coder = GazetteerGeocoder(
+        path=tiny_db,
+        fallback="nominatim",
+        user_agent="mapapp-tests/1.0",
+        nominatim=fake,
+        fallback_min_delay=0,
+    )
+    try:
+        assert coder.geocode("Mezzeh 86") is None
+        assert len(fake.calls) == 2  # one retry
+        assert coder.geocode("Mezzeh 86") is None
+        assert len(fake.calls) == 4  # an outage is not remembered as a miss
+        assert coder.geocode("Damascus").raw["geonameid"] == DAMASCUS  # offline answers unaffected
+        assert len(fake.calls) == 4
     finally:
         coder.close()
