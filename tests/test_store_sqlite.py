@@ -405,3 +405,41 @@ def test_concurrent_writers_wait_instead_of_failing(tmp_path: Path) -> None:
         assert s.get_layer("syria").count == 100
         assert s.article_count("syria") == 100
         assert s.integrity_check() == "ok"
+
+
+def test_bulk_add_many_matches_add(tmp_path: Path) -> None:
+    incidents = [
+        make_incident(f"b{n}", lat=30 + n % 7, lon=35 + n % 5, date=D(2024, 1, 1 + n % 28))
+        for n in range(200)
+    ]
+    incidents.append(make_incident("undated", date=None))
+    results = []
+    for bulk in (False, True):
+        with SQLiteStore(tmp_path / f"{bulk}.sqlite") as s:
+            s.ensure_layer("syria")
+            s.ensure_layer("other")
+            s.add(make_incident("x", layer="other", lat=33, lon=36))
+            assert s.add_many(incidents, bulk=bulk) == 201
+            s.add(make_incident("after", lat=31.5, lon=36.5))  # the trigger is back
+            layer = s.get_layer("syria")
+            q = s.query("syria", bbox=(36, 31, 38, 34), start=D(2024, 1, 5), end=D(2024, 1, 20))
+            results.append(
+                (
+                    layer.count,
+                    layer.bbox,
+                    layer.min_date,
+                    [i.id for i in q.items],
+                    s.query("syria", bbox=(36, 31, 37, 32)).number_matched,
+                    s.query("other", bbox=(35, 30, 40, 37)).number_matched,
+                    s.integrity_check(),
+                )
+            )
+    assert results[0] == results[1]
+    assert results[0][0] == 202 and results[0][5] == 1
+    with SQLiteStore(tmp_path / "dup.sqlite") as s:
+        s.ensure_layer("syria")
+        with pytest.raises(InvalidInput):
+            s.add_many([make_incident("d"), make_incident("d")], bulk=True)
+        assert s.get_layer("syria").count == 0
+        s.add(make_incident("e"))  # the trigger survived the rollback
+        assert s.query("syria", bbox=(36, 33, 37, 34)).number_matched == 1

@@ -52,6 +52,8 @@ from mapapp.store.base import (
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 MAX_LAYER_NAME = 64
+CACHE_KIB = 32_768  # per connection page cache (SQLite's default is 2 MiB)
+_EPOCH = dt.date(1970, 1, 1)
 _FETCH = 1000
 
 _SCHEMA = """
@@ -100,8 +102,12 @@ CREATE INDEX IF NOT EXISTS incidents_layer_date ON incidents (layer, event_date 
 CREATE INDEX IF NOT EXISTS incidents_layer_type ON incidents (layer, event_type, event_date DESC);
 CREATE INDEX IF NOT EXISTS incidents_article ON incidents (layer, article_key);
 
+-- Three dimensions: position and day (days since 1970-01-01; undated incidents far in the past,
+-- so no date range matches them), so a bbox + date query finds its rows in the tree instead of
+-- visiting every incident of the box. (A fourth, constant-per-layer dimension made the tree
+-- 100x slower to search: the R* split heuristics degrade; the layer is checked on the row.)
 CREATE VIRTUAL TABLE IF NOT EXISTS incidents_rtree USING rtree (
-    rid, min_lon, max_lon, min_lat, max_lat
+    rid, min_lon, max_lon, min_lat, max_lat, min_day, max_day
 );
 
 -- Incidents a person deleted: re-ingesting their article must not bring them back.
@@ -112,7 +118,11 @@ CREATE TABLE IF NOT EXISTS tombstones (
 );
 
 CREATE TRIGGER IF NOT EXISTS incidents_ai AFTER INSERT ON incidents BEGIN
-    INSERT INTO incidents_rtree VALUES (new.rid, new.lon, new.lon, new.lat, new.lat);
+    INSERT INTO incidents_rtree VALUES (
+        new.rid, new.lon, new.lon, new.lat, new.lat,
+        coalesce(julianday(new.event_date) - 2440587.5, -1e9),
+        coalesce(julianday(new.event_date) - 2440587.5, -1e9)
+    );
     UPDATE layers SET
         count = count + 1,
         min_date = CASE WHEN new.event_date IS NULL THEN min_date
@@ -135,7 +145,9 @@ END;
 
 CREATE TRIGGER IF NOT EXISTS incidents_au AFTER UPDATE OF lat, lon, event_date ON incidents BEGIN
     UPDATE incidents_rtree SET min_lon = new.lon, max_lon = new.lon,
-                               min_lat = new.lat, max_lat = new.lat
+                               min_lat = new.lat, max_lat = new.lat,
+                               min_day = coalesce(julianday(new.event_date) - 2440587.5, -1e9),
+                               max_day = coalesce(julianday(new.event_date) - 2440587.5, -1e9)
     WHERE rid = new.rid;
     UPDATE layers SET stale = 1 WHERE name = new.layer;
 END;
@@ -353,6 +365,7 @@ class SQLiteStore(IncidentStore):
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             version = self._conn.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
                 self._create_schema()
@@ -499,11 +512,18 @@ class SQLiteStore(IncidentStore):
             self._touch_layer(conn, incident.layer)
         return stored
 
-    def add_many(self, incidents: Iterable[Incident]) -> int:
-        """Insert many incidents in one transaction (all or nothing); returns how many."""
+    def add_many(self, incidents: Iterable[Incident], *, bulk: bool = False) -> int:
+        """Insert many incidents in one transaction (all or nothing); returns how many.
+
+        ``bulk=True`` (large imports) suspends the per-row R*Tree/statistics trigger and indexes
+        the new rows in one statement at the end, several times faster for 10^5+ rows.
+        """
         n = 0
         with self._write() as conn:
             layers: set[str] = set()
+            first = conn.execute("SELECT coalesce(max(rid), 0) + 1 FROM incidents").fetchone()[0]
+            if bulk:
+                conn.execute("DROP TRIGGER incidents_ai")
             for inc in incidents:
                 _validate_incident(inc)
                 if inc.layer not in layers:
@@ -511,6 +531,18 @@ class SQLiteStore(IncidentStore):
                     layers.add(inc.layer)
                 self._insert(conn, inc, article_key=inc.article_id)
                 n += 1
+            if bulk:
+                conn.execute(
+                    "INSERT INTO incidents_rtree SELECT i.rid, i.lon, i.lon, i.lat, i.lat,"
+                    " coalesce(julianday(i.event_date) - 2440587.5, -1e9),"
+                    " coalesce(julianday(i.event_date) - 2440587.5, -1e9)"
+                    " FROM incidents i WHERE i.rid >= ?",
+                    (first,),
+                )
+                conn.execute(_statement("incidents_ai"))
+                conn.executemany(
+                    "UPDATE layers SET stale = 1 WHERE name = ?", [(name,) for name in layers]
+                )
             for name in layers:
                 self._touch_layer(conn, name)
         return n
@@ -621,26 +653,33 @@ class SQLiteStore(IncidentStore):
         s, e = _check_date(start, "start"), _check_date(end, "end")
         if s and e and s > e:
             raise InvalidQuery("start is after end.", start=s, end=e)
+        self._require_layer(self._conn, layer)
         clauses, params = ["i.layer = ?"], [layer]
         if box is not None:
             min_lon, min_lat, max_lon, max_lat = box
-            # The R*Tree stores float32 rounded outward, so it pre-selects; the exact test on
-            # the REAL columns decides.
+            # The R*Tree narrows by position and day at once (it stores float32 rounded
+            # outward, so it may return a few extra rows); the exact tests on the columns decide.
+            tree = "SELECT rid FROM incidents_rtree WHERE min_lat <= ? AND max_lat >= ?"
+            tree_params: list[Any] = [max_lat, min_lat]
+            if s:
+                tree += " AND max_day >= ?"
+                tree_params.append(float((dt.date.fromisoformat(s) - _EPOCH).days))
+            if e:
+                tree += " AND min_day <= ?"
+                tree_params.append(float((dt.date.fromisoformat(e) - _EPOCH).days))
             if min_lon <= max_lon:
                 clauses.append(
-                    "i.rid IN (SELECT rid FROM incidents_rtree WHERE min_lon <= ? AND max_lon >= ?"
-                    " AND min_lat <= ? AND max_lat >= ?)"
+                    f"i.rid IN ({tree} AND min_lon <= ? AND max_lon >= ?)"
                     " AND i.lon BETWEEN ? AND ? AND i.lat BETWEEN ? AND ?"
                 )
-                params += [max_lon, min_lon, max_lat, min_lat, min_lon, max_lon, min_lat, max_lat]
-            else:  # crosses the antimeridian: two boxes
+                params += [*tree_params, max_lon, min_lon]
+                params += [min_lon, max_lon, min_lat, max_lat]
+            else:  # crosses the antimeridian: the part east of min_lon and the part west of max_lon
                 clauses.append(
-                    "i.rid IN (SELECT rid FROM incidents_rtree WHERE max_lon >= ?"
-                    " AND min_lat <= ? AND max_lat >= ? UNION ALL SELECT rid FROM incidents_rtree"
-                    " WHERE min_lon <= ? AND min_lat <= ? AND max_lat >= ?)"
+                    f"i.rid IN ({tree} AND max_lon >= ? UNION ALL {tree} AND min_lon <= ?)"
                     " AND (i.lon >= ? OR i.lon <= ?) AND i.lat BETWEEN ? AND ?"
                 )
-                params += [min_lon, max_lat, min_lat, max_lon, max_lat, min_lat]
+                params += [*tree_params, min_lon, *tree_params, max_lon]
                 params += [min_lon, max_lon, min_lat, max_lat]
         if s:
             clauses.append("i.event_date >= ?")
@@ -682,15 +721,16 @@ class SQLiteStore(IncidentStore):
         if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
             raise InvalidQuery("offset must be a non-negative integer.")
         with self._deadline():
-            self._require_layer(self._conn, layer)
             matched = self._conn.execute(
                 f"SELECT count(*) FROM incidents i WHERE {where}", params
             ).fetchone()[0]
             if limit == 0 or offset >= matched:
                 return QueryResult(items=[], number_matched=matched)
+            # Sort narrow keys, then read only the page's documents.
             rows = self._conn.execute(
-                f"SELECT i.doc FROM incidents i WHERE {where}"
-                " ORDER BY i.event_date DESC, i.id LIMIT ? OFFSET ?",
+                "SELECT doc FROM incidents WHERE rid IN (SELECT i.rid FROM incidents i"
+                f" WHERE {where} ORDER BY i.event_date DESC, i.id LIMIT ? OFFSET ?)"
+                " ORDER BY event_date DESC, id",
                 [*params, -1 if limit is None else limit, offset],
             ).fetchall()
         return QueryResult(
@@ -704,7 +744,6 @@ class SQLiteStore(IncidentStore):
             raise InvalidQuery("Unknown filter(s): " + ", ".join(sorted(unknown)))
         limit = filters.pop("limit", None)
         where, params = self._where(layer, **{k: filters.get(k) for k in allowed - {"limit"}})
-        self._require_layer(self._conn, layer)
         return self._iter(where, params, limit)
 
     def _iter(self, where: str, params: list[Any], limit: int | None) -> Iterator[Incident]:
@@ -728,7 +767,6 @@ class SQLiteStore(IncidentStore):
             filters.get("end"),
             filters.get("types"),
         )
-        self._require_layer(self._conn, layer)
         with self._deadline():
             return self._conn.execute(
                 f"SELECT count(*) FROM incidents i WHERE {where}", params
@@ -873,6 +911,14 @@ def _layer(row: tuple[Any, ...]) -> Layer:
         created_at=dt.datetime.fromisoformat(row[10]),
         updated_at=dt.datetime.fromisoformat(row[11]),
     )
+
+
+def _statement(name: str) -> str:
+    """The schema statement that creates ``name``."""
+    for statement in _split_sql(_SCHEMA):
+        if f" {name} " in statement.split("(", 1)[0] + " ":
+            return statement
+    raise KeyError(name)
 
 
 def _split_sql(script: str) -> list[str]:
