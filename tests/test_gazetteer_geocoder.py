@@ -382,3 +382,26 @@ def test_fallback_outage_gives_none_and_is_retried_later(tiny_db: Path) -> None:
         assert len(fake.calls) == 4
     finally:
         coder.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The real gazetteer (read only)
+
+
+@pytest.mark.slow
+def test_full_gazetteer_geocoding(full_gazetteer) -> None:
+    from geopandas.tools import geocode
+
+    coder = GazetteerGeocoder(full_gazetteer)
+    mazzeh = coder.geocode("Mazzeh, Damascus")
+    assert mazzeh.raw["feature_code"] == "PPLX" and mazzeh.raw["country_code"] == "SY"
+    assert mazzeh.address.startswith("Mazzeh, Damascus") and mazzeh.address.endswith("Syria")
+    assert coder.geocode("المزة").raw["geonameid"] == mazzeh.raw["geonameid"]
+    assert coder.geocode("Paris, Texas").raw["country_code"] == "US"
+    assert coder.geocode("Paris").raw["country_code"] == "FR"
+    assert coder.geocode("Tripoli, Lebanon").raw["country_code"] == "LB"
+    assert coder.reverse("31.5017, 34.4668").raw["country_code"] == "PS"
+    assert coder.reverse((0.0, -30.0)) is None
+    frame = geocode(["Aleppo", "Kharkiv"], provider=GazetteerGeocoder, gazetteer=full_gazetteer)
+    assert [a.split(", ")[-1] for a in frame["address"]] == ["Syria", "Ukraine"]
+    assert full_gazetteer.get(mazzeh.raw["geonameid"]) is not None  # not closed by the geocoder
