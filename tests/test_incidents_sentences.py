@@ -68,3 +68,12 @@ def test_decimals_and_empty_text() -> None:
     assert texts("Growth was 3.5 percent. Fine.") == ["Growth was 3.5 percent.", "Fine."]
     assert split_sentences("") == []
     assert split_sentences(" \n\n ") == []
+
+
+def test_overlong_run_is_cut_into_bounded_sentences() -> None:
+    text = "word " * 5000
+    sentences = split_sentences(text)
+    assert len(sentences) > 1
+    assert all(len(s.text) <= 1000 for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    assert sum(len(s.text.split()) for s in sentences) == 5000

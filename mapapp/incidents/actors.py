@@ -91,7 +91,10 @@ def find_actors(
         dem = m.group("dem")
         if dem in ("us", "US") and dem != "US":
             continue  # the pronoun "us"
-        if _TARGET_BEFORE.search(sentence[: m.start()]) and m.start() > trigger_end:
+        if (
+            _TARGET_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
+            and m.start() > trigger_end
+        ):
             continue
         add(state_actor(DEMONYMS[dem.lower()], m.group("noun")))
     # "Israel's military", "Sudan's army".
@@ -104,7 +107,7 @@ def find_actors(
         add(f"Military Forces of {country}")
     for pat, canonical in named_groups():
         for m in pat.finditer(sentence):
-            if _TARGET_BEFORE.search(sentence[: m.start()]):
+            if _TARGET_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()]):
                 continue
             add(canonical)
             break

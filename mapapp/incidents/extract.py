@@ -43,7 +43,7 @@ from mapapp.incidents.rules import (
     RULES,
     Rule,
 )
-from mapapp.incidents.sentences import Sentence, split_sentences
+from mapapp.incidents.sentences import Sentence, sentence_at, split_sentences
 from mapapp.store.base import Article
 
 MERGE_RADIUS_KM = 30.0
@@ -375,7 +375,7 @@ def _clause(text: str, pos: int) -> str:
 def _find_trigger(s: Sentence) -> tuple[Rule, re.Match[str]] | None:
     for rule in RULES:
         for m in rule.pattern.finditer(s.text):
-            if REFERENCE_BEFORE.search(s.text[: m.start()]):
+            if REFERENCE_BEFORE.search(s.text[max(0, m.start() - 80) : m.start()]):
                 continue
             if HYPOTHETICAL.search(_clause(s.text, m.start())):
                 continue
@@ -672,11 +672,12 @@ def extract_incidents(
     sentences = split_sentences(text)
     ref = article.published or find_reference_date([s.text for s in sentences])
     by_sentence: dict[int, list[Mention]] = {}
+    by_index: dict[int, int] = {}
     for m in usable:
-        for s in sentences:  # sentences are few; keeps the code obvious
-            if s.start <= m.start < s.end:
-                by_sentence.setdefault(s.index, []).append(m)
-                break
+        host = sentence_at(sentences, m.start)
+        if host is not None:
+            by_sentence.setdefault(host.index, []).append(m)
+            by_index[id(m)] = host.index
     dateline = _dateline_mentions(sentences, by_sentence)
     events: list[_Event] = []
     last_date: DateExpr | None = None
@@ -715,7 +716,7 @@ def extract_incidents(
                         nb, by_sentence.get(idx, []), -1000, where=where, base_tier=2
                     )
             for m in dateline:
-                host = next(x for x in sentences if x.start <= m.start < x.end)
+                host = sentences[by_index[id(m)]]
                 cands += [
                     c
                     for c in _candidates(host, [m], -1000, where="dateline", base_tier=2)

@@ -172,7 +172,7 @@ def _is_false_boundary(unit: str, dot_end: int, match_text: str) -> bool:
     """True when the period at ``unit[dot_end-1]`` closes an abbreviation, not a sentence."""
     if match_text != ".":
         return False  # "?!", "..." or a closing quote after the period: a real end
-    before = unit[: dot_end - 1]
+    before = unit[max(0, dot_end - 41) : dot_end - 1]  # bounded: no quadratic scans
     m = _WORD_BEFORE.search(before)
     if not m:
         return False
@@ -207,7 +207,21 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+MAX_SENTENCE_CHARS = 1000
+
+
 def _emit(out: list[Sentence], text: str, start: int, end: int, para: int) -> None:
+    # A "sentence" longer than any real one (lists, tables, unpunctuated dumps) is cut at
+    # whitespace so every later step stays linear.
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        _emit_one(out, text, start, cut, para)
+        start = cut
+    _emit_one(out, text, start, end, para)
+
+
+def _emit_one(out: list[Sentence], text: str, start: int, end: int, para: int) -> None:
     chunk = text[start:end]
     stripped = chunk.strip()
     if not stripped:
