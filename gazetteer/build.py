@@ -117,18 +117,45 @@ class BuildReport:
 # --------------------------------------------------------------------------- public helpers
 
 
+_CLASS_OF = {
+    **dict.fromkeys(("TERR", "ZN", "ZNB", "PRSH"), "A"),
+    **dict.fromkeys(("RGN", "RGNE", "AREA", "RESV", "LCTY", "OAS", "PRK", "CMN", "MILB"), "L"),
+    **dict.fromkeys(
+        (
+            "MT",
+            "MTS",
+            "HLL",
+            "HLLS",
+            "VAL",
+            "ISL",
+            "ISLS",
+            "PASS",
+            "DSRT",
+            "PLN",
+            "PLAT",
+            "CAPE",
+            "PEN",
+            "RDGE",
+            "GRGE",
+        ),
+        "T",
+    ),  # fmt: skip
+    **dict.fromkeys(("STM", "LK", "BAY", "GULF", "SEA", "CNL", "RSV", "WAD", "SPNG"), "H"),
+    **dict.fromkeys(("FRST", "GRVO"), "V"),
+    **dict.fromkeys(("RD", "RR", "TNL", "ST"), "R"),
+}
+
+
 def feature_class_for(code: str) -> str:
-    """GeoNames feature class of a feature code (P populated, A admin, L area, S spot)."""
-    code = (code or "").upper()
+    """GeoNames feature class of a feature code (P populated place, A admin, L area, T terrain,
+    H water, V vegetation, R road; every other code, such as camps, crossings, mines and
+    buildings, is S, spot)."""
+    code = (code or "").strip().upper()
     if code.startswith("PPL"):
         return "P"
-    if code.startswith(("ADM", "PCL")) or code in {"TERR", "ZN", "PRSH"}:
+    if code.startswith(("ADM", "PCL")):
         return "A"
-    if code in {"RGN", "AREA", "CMP", "RESV", "LCTY", "OAS"}:
-        return "L"
-    if code.startswith("CMP") or code in {"MILB", "INSM", "AIRP", "AIRB", "PRN", "BDG"}:
-        return "S"
-    return "P"
+    return _CLASS_OF.get(code, "S")
 
 
 def admin1_id(iso_code: str) -> int:
@@ -410,19 +437,37 @@ class _Builder:
         self.conn = conn
         self.sources = sources
         self.places: dict[int, list] = {}  # geonameid -> row (list, PLACE_COLUMNS order)
-        self.names: dict[tuple[str, int], tuple[str, str]] = {}
+        # Names go straight to the table (kept in memory they cost ~1 GB): later steps find
+        # towns by name with SQL.
+        self.name_buffer: list[tuple[str, int, str, str]] = []
         self.country_ids: dict[str, int] = {}
         self.admin1_places: dict[tuple[str, str], int] = {}  # (cc, geonames admin1) -> id
 
     # -- helpers
     def add_place(self, row: list, names: Iterable[tuple[str, ...]]) -> None:
-        gid = row[0]
-        self.places[gid] = row
-        for norm, _gid, name, kind in name_rows(gid, names):
-            key = (norm, gid)
-            old = self.names.get(key)
-            if old is None or _KIND_RANK[kind] < _KIND_RANK[old[1]]:
-                self.names[key] = (name, kind)
+        self.places[row[0]] = row
+        self.add_names(row[0], names)
+
+    def add_names(self, gid: int, names: Iterable[tuple[str, ...]]) -> None:
+        self.name_buffer.extend(name_rows(gid, names))
+        if len(self.name_buffer) >= 50_000:
+            self.flush_names()
+
+    def flush_names(self) -> None:
+        self.conn.executemany("INSERT INTO place_name VALUES (?, ?, ?, ?)", self.name_buffer)
+        self.name_buffer.clear()
+
+    def ids_named(self, names: Iterable[str]) -> set[int]:
+        """Ids of the places (so far) with one of these names, matched on normalised forms."""
+        self.flush_names()
+        norms = {k for n in names if n for k in name_keys(n) if k}
+        if not norms:
+            return set()
+        marks = ", ".join("?" * len(norms))
+        rows = self.conn.execute(
+            f"SELECT geonameid FROM place_name WHERE norm IN ({marks})", sorted(norms)
+        )
+        return {r[0] for r in rows}
 
     def run(self) -> None:
         countries = {
@@ -455,15 +500,17 @@ class _Builder:
             if not name:
                 continue
             ascii_ = ascii_name(name)
-            forms = [(name, "name", *name_keys(name))]
+            forms = [(name, "name")]
             if ascii_ and ascii_ != name:
-                forms.append((ascii_, "ascii", *name_keys(ascii_)))
+                forms.append((ascii_, "ascii"))
             for alt in rec.get("alternatenames") or ():
-                if not isinstance(alt, str) or not alt.strip() or len(alt) > MAX_NAME_CHARS:
+                if not isinstance(alt, str) or not alt.strip():
                     continue
                 # IATA/ICAO-like all-capital codes are kept as abbreviations, not as names.
                 kind = "abbr" if alt.isascii() and alt.isupper() and len(alt) <= 4 else "alt"
-                forms.append((alt, kind, *name_keys(alt)))
+                forms.append((alt, kind))
+            self.add_names(gid, forms)
+            raw = {k: v for k, v in rec.items() if k != "alternatenames"}
             by_country[cc].append(
                 {
                     "id": gid,
@@ -474,10 +521,8 @@ class _Builder:
                     "admin1": str(rec.get("admin1code") or ""),
                     "pop": int(rec.get("population") or 0),
                     "ascii": ascii_,
-                    "forms": forms,
-                    "keys": {f[3] for f in forms},
                     "code": "PPL",
-                    "raw": {k: v for k, v in rec.items() if k != "alternatenames"},
+                    "raw": json.dumps(raw, ensure_ascii=False, default=str),
                 }
             )
         return by_country
@@ -488,17 +533,17 @@ class _Builder:
             capital = (rec.get("capital") or "").strip()
             if not capital or not cities.get(cc):
                 continue
-            key = name_keys(capital)[1]
-            matches = [c for c in cities[cc] if key in c["keys"]]
+            ids = self.ids_named([capital])
+            matches = [c for c in cities[cc] if c["id"] in ids]
             if matches:
                 max(matches, key=lambda c: c["pop"])["code"] = "PPLC"
 
-    def _mark_seats(self, cities: list[dict], names: set[str]) -> None:
+    def _mark_seats(self, cities: list[dict], named_ids: set[int]) -> None:
         """PPLA for the admin-1 seat of one group of towns (see the module docstring)."""
         pool = [c for c in cities if c["code"] == "PPL"]
         if not pool or any(c["code"] == "PPLA" for c in cities):
             return
-        named = [c for c in pool if c["keys"] & names]
+        named = [c for c in pool if c["id"] in named_ids]
         seat = max(named or pool, key=lambda c: c["pop"])
         seat["code"] = "PPLA"
 
@@ -635,7 +680,7 @@ class _Builder:
         self.add_place(
             [c["id"], c["name"], c["ascii"], c["lat"], c["lon"], "P", c["code"],
              c["cc"], c["admin1"], c["pop"], parent, "geonames", c["raw"]],
-            c.pop("forms"),
+            (),
         )  # fmt: skip
 
     @staticmethod
@@ -653,12 +698,10 @@ class _Builder:
     def _admin1(self, cc: str, subs: dict, groups: dict[str, list[dict]], country_id) -> None:
         centroids = {code: self._group_centroid(g) for code, g in groups.items()}
         big = {
-            code: set().union(*(c["keys"] for c in sorted(g, key=lambda c: -c["pop"])[:3]))
+            code: {c["id"] for c in sorted(g, key=lambda c: -c["pop"])[:3]}
             for code, g in groups.items()
         }
-        sub_keys = {
-            iso: {name_keys(n)[1] for n in self._sub_names(iso, rec)} for iso, rec in subs.items()
-        }
+        sub_keys = {iso: self.ids_named(self._sub_names(iso, rec)) for iso, rec in subs.items()}
         pairs = []
         for iso, rec in subs.items():
             lat_lon = rec.get("latLng")
@@ -730,7 +773,7 @@ class _Builder:
                  sum(c["pop"] for c in group), country_id, "region", {"key": region["key"]}],
                 names,
             )  # fmt: skip
-            self._mark_seats(group, {name_keys(region["name"])[1]})
+            self._mark_seats(group, self.ids_named([region["name"]]))
         # ISO governorates sit below the two regions.
         for iso, rec in subs.items():
             lat, lon = rec["latLng"]
@@ -795,17 +838,15 @@ class _Builder:
         rows = []
         for row in self.places.values():
             out = list(row)
-            out[12] = json.dumps(row[12], ensure_ascii=False, default=str) if row[12] else None
+            if row[12] and not isinstance(row[12], str):
+                out[12] = json.dumps(row[12], ensure_ascii=False, default=str)
             rows.append(out)
         conn.executemany(_PLACE_INSERT, rows)
         conn.executemany(
             "INSERT INTO place_rtree VALUES (?, ?, ?, ?, ?)",
             ((r[0], r[3], r[3], r[4], r[4]) for r in rows),
         )
-        conn.executemany(
-            "INSERT INTO place_name VALUES (?, ?, ?, ?)",
-            ((norm, gid, name, kind) for (norm, gid), (name, kind) in sorted(self.names.items())),
-        )
+        self.flush_names()
         if shapes:
             import shapely
 
