@@ -15,18 +15,25 @@ from gazetteer.errors import InvalidInput, ServiceError
 
 
 @contextmanager
-def _clear_errors() -> Iterator[None]:
-    """One ``error: ...`` line on stderr and exit status 2 instead of a traceback."""
+def _clear_errors(as_json: bool = False) -> Iterator[None]:
+    """One ``error: ...`` line on stderr (with ``--json``: the error's JSON on stdout, as the
+    other ``gazetteer`` commands do) and exit status 2 instead of a traceback."""
     try:
         yield
-    except ServiceError as exc:
-        click.echo(f"error: {exc.message}", err=True)
-        sys.exit(2)
     except OSError as exc:
-        click.echo(
-            f"error: {exc.strerror or exc.__class__.__name__}: {exc.filename or ''}", err=True
-        )
-        sys.exit(2)
+        name = Path(exc.filename).name if exc.filename else ""
+        error: ServiceError = InvalidInput(f"{exc.strerror or exc.__class__.__name__}: {name}")
+        _emit(error, as_json)
+    except ServiceError as exc:
+        _emit(exc, as_json)
+
+
+def _emit(exc: ServiceError, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"error": exc.to_dict()}, ensure_ascii=False))
+    else:
+        click.echo(f"error: {exc.message}", err=True)
+    sys.exit(2)
 
 
 def _open_gazetteer(db: str | None) -> Any:
@@ -83,7 +90,7 @@ def add_command(
     """Add a place of your own (kept across rebuilds); prints its id."""
     from gazetteer.importers import add_place
 
-    with _clear_errors():
+    with _clear_errors(as_json):
         if name.startswith("-") and len(name) > 1 and not name[1].isdigit():
             raise InvalidInput(f"Unknown option {name!r}.")
         gaz = _open_gazetteer(db)
@@ -131,7 +138,7 @@ def import_command(file: Path, fmt: str | None, as_json: bool, db: str | None) -
     """
     from gazetteer.importers import import_file
 
-    with _clear_errors():
+    with _clear_errors(as_json):
         gaz = _open_gazetteer(db)
         try:
             report = import_file(file, fmt=fmt, path=db, gazetteer=gaz)

@@ -542,3 +542,23 @@ def test_cli_import_errors(tiny_db: Path) -> None:
     result = runner.invoke(import_command, [str(bad), "--format", "csv", "--db", str(tiny_db)])
     assert result.exit_code == 2 and "lacks column(s)" in result.stderr
     assert _count(tiny_db, "SELECT COUNT(*) FROM place WHERE source = ?", SOURCE_GEONAMES) == 0
+
+
+def test_cli_commands_are_registered_and_json_errors(tiny_db: Path) -> None:
+    from gazetteer.cli import main
+
+    runner = CliRunner()
+    csv_path = tiny_db.parent / "mine.csv"
+    csv_path.write_text(CSV_TEXT, encoding="utf-8")
+    result = runner.invoke(main, ["import", str(csv_path), "--db", str(tiny_db)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "Imported 2 places from mine.csv (csv)."
+    result = runner.invoke(main, ["lookup", "Mukhayyam al-Yarmouk", "--json", "--db", str(tiny_db)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["geonameid"] == USER_ID_BASE + 1
+    result = runner.invoke(
+        main, ["add", "X", "33", "36", "--country", "ZZ", "--json", "--db", str(tiny_db)]
+    )
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "unknown_country" and error["status"] == 400
