@@ -136,13 +136,18 @@ def import_command(file: Path, fmt: str | None, as_json: bool, db: str | None) -
     The whole file is validated and written in one transaction: on the first bad line nothing is
     imported and the line is reported.
     """
+    from tqdm import tqdm
+
     from gazetteer.importers import import_file
 
     with _clear_errors(as_json):
         gaz = _open_gazetteer(db)
+        # A progress bar on a terminal only: a GeoNames dump of the world takes minutes.
+        bar = tqdm(unit=" rows", disable=not sys.stderr.isatty(), file=sys.stderr, leave=False)
         try:
-            report = import_file(file, fmt=fmt, path=db, gazetteer=gaz)
+            report = import_file(file, fmt=fmt, path=db, gazetteer=gaz, progress=bar.update)
         finally:
+            bar.close()
             gaz.close()
         if as_json:
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False))

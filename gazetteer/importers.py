@@ -16,7 +16,7 @@ import math
 import re
 import sqlite3
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +35,8 @@ from gazetteer.errors import (
 from gazetteer.model import Place
 from gazetteer.normalize import ascii_name
 from gazetteer.paths import default_db_path
+from gazetteer.schema import ADMIN1_ID_BASE as BUILD_ID_MIN
+from gazetteer.schema import USER_ID_BASE
 
 SOURCE_USER = "user"
 SOURCE_GEONAMES = "geonames-dump"
@@ -48,6 +50,7 @@ MAX_ID = 2**63 - 1
 
 MAX_NAME_CHARS = 200  # GeoNames' own limit (varchar(200))
 MAX_ALTERNATES = 2000
+PROGRESS_EVERY = 10_000
 
 CSV_REQUIRED = ("name", "lat", "lon", "country_code")
 CSV_OPTIONAL = ("feature_code", "alternatenames", "parent_geonameid", "population", "geonameid")
@@ -253,6 +256,12 @@ def make_user_record(
     for label, ident in (("parent", parent_id), ("geonameid", geonameid)):
         if ident is not None and not (isinstance(ident, int) and 0 < ident <= MAX_ID):
             raise InvalidInput(f"The {label} id must be a positive whole number.")
+    if geonameid is not None and BUILD_ID_MIN <= geonameid < USER_ID_BASE:
+        raise InvalidInput(
+            f"The geonameid {geonameid} lies in the range the build gives its own places "
+            f"({BUILD_ID_MIN:,} to {USER_ID_BASE - 1:,}); use a GeoNames id, one of your places' "
+            f"ids (>= {USER_ID_BASE:,}) or none."
+        )
     return PlaceRecord(
         geonameid=geonameid,
         name=clean,
@@ -530,11 +539,17 @@ class _Feeder:
     given a few lines earlier) and a failure rolls everything back.
     """
 
-    def __init__(self, conn: sqlite3.Connection, gazetteer: Any = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        gazetteer: Any = None,
+        progress: Callable[[int], object] | None = None,
+    ) -> None:
         from gazetteer.build import next_user_id
 
         self.conn = conn
         self.gazetteer = gazetteer
+        self.progress = progress
         self.next_id = next_user_id(conn)
         # (country, admin1 code) -> admin-1 place id, to give imported GeoNames rows a parent.
         self.admin1_ids: dict[tuple[str, str], int] = {
@@ -580,6 +595,8 @@ class _Feeder:
         if conn.execute("SELECT 1 FROM place WHERE geonameid = ?", (gid,)).fetchone():
             self.replaced += 1
         self.imported += 1
+        if self.progress is not None and self.imported % PROGRESS_EVERY == 0:
+            self.progress(PROGRESS_EVERY)
         if len(self.ids) < 1000:
             self.ids.append(gid)
         place = Place(
@@ -626,6 +643,7 @@ def write_records(
     source_file: Path | None = None,
     fmt: str | None = None,
     gazetteer: Any = None,
+    progress: Callable[[int], object] | None = None,
 ) -> ImportReport:
     """Validate and write records (or the records of ``source_file``) in ONE transaction.
 
@@ -646,7 +664,7 @@ def write_records(
                 if source_file is not None:
                     report.format = fmt or detect_format(source_file)
                     records = iter_records(source_file, report.format, known=known)
-                feeder = _Feeder(conn, gazetteer)
+                feeder = _Feeder(conn, gazetteer, progress)
                 insert_places(conn, feeder.items(records or (), source_file))
             finally:
                 conn.close()
@@ -687,11 +705,13 @@ def import_file(
     fmt: str | None = None,
     path: Path | str | None = None,
     gazetteer: Any = None,
+    progress: Callable[[int], object] | None = None,
 ) -> ImportReport:
     """Import a CSV or GeoNames dump into the gazetteer at ``path`` (default database).
 
     ``gazetteer`` (optional, an open ``Gazetteer`` on the same file) places user rows in their
-    admin-1 region and sees the new places right away.
+    admin-1 region and sees the new places right away. ``progress(n)`` is called every
+    ``PROGRESS_EVERY`` rows with the number of rows since the last call.
     """
     source = Path(source)
     if fmt is not None and fmt not in ("csv", "geonames"):
@@ -699,7 +719,11 @@ def import_file(
     if not source.is_file():
         raise InvalidInput(f"No such file: {source.name}.")
     report = write_records(
-        _db_path(path, gazetteer), source_file=source, fmt=fmt, gazetteer=gazetteer
+        _db_path(path, gazetteer),
+        source_file=source,
+        fmt=fmt,
+        gazetteer=gazetteer,
+        progress=progress,
     )
     _after_write(gazetteer)
     return report

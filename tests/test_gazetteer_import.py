@@ -562,3 +562,29 @@ def test_cli_commands_are_registered_and_json_errors(tiny_db: Path) -> None:
     assert result.exit_code == 2
     error = json.loads(result.stdout)["error"]
     assert error["code"] == "unknown_country" and error["status"] == 400
+
+
+def test_build_id_range_is_reserved(tiny_db: Path) -> None:
+    path = tiny_db.parent / "mine.csv"
+    path.write_text(
+        "name,lat,lon,country_code,geonameid\nMine,33.5,36.3,SY,2200000005\nTheirs,33.5,36.3,SY,2024921813\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ImportFormatError, match="line 3: The geonameid 2024921813 lies in the range"
+    ):
+        import_file(path, path=tiny_db)
+    assert _count(tiny_db, "SELECT COUNT(*) FROM place WHERE geonameid = 2200000005") == 0
+    assert _count(tiny_db, "SELECT source = 'admin1' FROM place WHERE geonameid = 2024921813") == 1
+
+
+def test_progress_is_reported(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gazetteer.importers as importers
+
+    monkeypatch.setattr(importers, "PROGRESS_EVERY", 2)
+    lines = [geonames_line(9300000 + i, f"Place {i}", 33.0 + i / 100, 36.0) for i in range(5)]
+    seen: list[int] = []
+    report = import_file(
+        write_dump(tiny_db.parent / "SY.txt", lines), path=tiny_db, progress=seen.append
+    )
+    assert report.imported == 5 and seen == [2, 2]
