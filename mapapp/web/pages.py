@@ -42,7 +42,6 @@ from mapapp.web.params import parse_bbox, parse_date, parse_types
 
 bp = Blueprint("pages", __name__)
 
-OTHER_TYPE = "Other"  # the legend's bucket for event types outside the ACLED list
 DEFAULT_EMBED_WIDTH = 800
 DEFAULT_EMBED_HEIGHT = 500
 MIN_HEIGHT, MAX_HEIGHT = 150, 3000
@@ -140,12 +139,10 @@ def parse_view(args: Any) -> View:
     end = parse_date(args.get("end"), "end")
     if start and end and start > end:
         raise InvalidQuery("start is after end.", parameter="start/end")
-    raw_types = [p.strip() for v in args.getlist("type") for p in v.split(",") if p.strip()]
     types: tuple[str, ...] | None = None
     if "type" in args:
-        other = OTHER_TYPE in raw_types
-        known = parse_types([t for t in raw_types if t != OTHER_TYPE]) or []
-        types = tuple(known) + ((OTHER_TYPE,) if other else ())
+        # Present but empty (every box unticked) means "no type", not "every type".
+        types = tuple(parse_types(args.getlist("type")) or ())
     height = _bounded_int(args, "height", MIN_HEIGHT, MAX_HEIGHT)
     return View(center, zoom, bbox, start, end, types, height)
 
@@ -198,6 +195,7 @@ def _map_context(layer: Layer, view: View, *, page: str) -> dict[str, Any]:
         "total": layer.count,
         "names": parts.names,
         "featuresUrl": url_for("ogc.items", layer=layer.name),
+        "layerBbox": list(layer.bbox) if layer.bbox else None,
         "fetchLimit": fetch_limit,
         "outlinesUrl": url_for("pages.outlines"),
         "types": event_type_legend(),

@@ -47,6 +47,11 @@
       .replace(/>/g, "&gt;");
   }
 
+  /* Performance marks (benchmarks/bench_map_page.py reads them); harmless elsewhere. */
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);
+  }
+
   function str(value) {
     return value === undefined || value === null ? "" : String(value);
   }
@@ -108,10 +113,7 @@
   };
 
   IncidentMap.prototype.typeEnabled = function (type) {
-    if (this.filter.types === null) return true;
-    var known = this.typeNames.indexOf(type) >= 0;
-    // Types outside the ACLED list follow the "Other" toggle.
-    return this.filter.types.indexOf(known ? type : "Other") >= 0;
+    return this.filter.types === null || this.filter.types.indexOf(type) >= 0;
   };
 
   IncidentMap.prototype.matches = function (inc) {
@@ -268,6 +270,7 @@
     for (var j = 0; j < order.length; j++) this.areas.addLayer(this.area(groups[order[j]]));
     this.shown = list.length;
     this.lastList = list;
+    mark("mapapp:rendered");
     this.updateStatus(markers.length, list.length - markers.length);
   };
 
@@ -322,25 +325,40 @@
   IncidentMap.prototype.loadVisible = function () {
     var self = this;
     var params = new URLSearchParams();
-    params.set("bbox", this.viewBbox().join(","));
+    var bbox = this.viewBbox();
+    var extent = this.config.layerBbox;
+    // A view holding the whole layer needs no spatial filter, and the store answers an
+    // unfiltered page much faster than a bbox that matches everything.
+    var holdsLayer =
+      extent && bbox[0] <= extent[0] && bbox[1] <= extent[1] && bbox[2] >= extent[2] && bbox[3] >= extent[3];
+    if (!holdsLayer) params.set("bbox", bbox.join(","));
     params.set("limit", String(this.config.fetchLimit));
-    if (this.filter.start) params.set("start", this.filter.start);
-    if (this.filter.end) params.set("end", this.filter.end);
-    // Types outside the ACLED list cannot be asked for by name: with "Other" ticked, fetch every
-    // type and filter here.
-    if (this.filter.types !== null && this.filter.types.indexOf("Other") < 0) {
+    if (this.filter.start || this.filter.end) {
+      // OGC API Features: one interval, ".." for an open end.
+      params.set("datetime", (this.filter.start || "..") + "/" + (this.filter.end || ".."));
+    }
+    params.set("f", "json");
+    if (this.filter.types !== null) {
       if (!this.filter.types.length) {
+        if (this.request) this.request.abort();
+        this.request = null;
+        this.requestUrl = null;
         this.matched = 0;
         this.render([]);
         return;
       }
       params.set("type", this.filter.types.join(","));
     }
+    var url = this.config.featuresUrl + "?" + params.toString();
+    // Leaflet fires moveend for moves that change nothing we ask for (e.g. right after load):
+    // never abort or repeat a request for the same data.
+    if (url === this.requestUrl) return;
     if (this.request) this.request.abort();
     var controller = new AbortController();
     this.request = controller;
+    this.requestUrl = url;
     this.setBusy(true);
-    fetch(this.config.featuresUrl + "?" + params.toString(), {
+    fetch(url, {
       signal: controller.signal,
       headers: { Accept: "application/geo+json, application/json" },
     })
@@ -350,6 +368,7 @@
       })
       .then(function (data) {
         if (controller !== self.request) return;
+        mark("mapapp:features-parsed");
         var features = (data && data.features) || [];
         self.matched = typeof data.numberMatched === "number" ? data.numberMatched : null;
         self.render(features.map(fromFeature).filter(self.matches.bind(self)));
@@ -357,6 +376,7 @@
       })
       .catch(function (err) {
         if (err && err.name === "AbortError") return;
+        self.requestUrl = null; // allow a retry of the same view
         self.setBusy(false);
         self.setStatus("Could not load incidents for this view (" + err.message + ").");
       });
@@ -401,9 +421,8 @@
 
         var types = el("fieldset", "mapapp-types");
         types.appendChild(el("legend", null, "Event types"));
-        var all = cfg.types.concat([{ name: "Other", color: cfg.otherColor }]);
         self.typeInputs = [];
-        all.forEach(function (t) {
+        cfg.types.forEach(function (t) {
           var lab = el("label", "mapapp-type");
           var input = el("input");
           input.type = "checkbox";
