@@ -249,12 +249,12 @@ def test_view_parameters_set_centre_zoom_bbox_and_filters(client) -> None:
     html = client.get("/maps/syria?bbox=35,32,39,37").get_data(as_text=True)
     assert "fitBounds([[32.0, 35.0], [37.0, 39.0]]" in html
     html = client.get(
-        "/maps/syria?start=2024-10-01&end=2024-11-30&type=Battles&type=Protests,Other"
+        "/maps/syria?start=2024-10-01&end=2024-11-30&type=Battles&type=Protests"
     ).get_data(as_text=True)
     assert map_config(html)["filter"] == {
         "start": "2024-10-01",
         "end": "2024-11-30",
-        "types": ["Battles", "Protests", "Other"],
+        "types": ["Battles", "Protests"],
     }
     # Without a view the map fits the layer's extent.
     assert "fitBounds(" in client.get("/maps/syria").get_data(as_text=True)
