@@ -64,6 +64,7 @@ def probe_app(tmp_path, store_url):
 @pytest.mark.parametrize("path", PATHS)
 def test_security_headers_on_every_response(client, path: str) -> None:
     response = client.get(path)
+    response.close()  # static files are streamed from an open file
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
@@ -295,5 +296,6 @@ def test_token_is_compared_exactly(tmp_path, store_url) -> None:
 
 def test_static_dir_is_the_repository_static_folder(client) -> None:
     response = client.get("/static/vendor/leaflet/leaflet.css")
+    response.close()
     assert response.status_code == 200 and response.mimetype == "text/css"
     assert client.get("/static/../pyproject.toml").status_code == 404
