@@ -19,6 +19,7 @@ Each incident's ``rule`` reads ``<rule key>|date:<how>|loc:<how>[|merged:<n>]``,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -351,11 +352,16 @@ _NOT_NAME = frozenset(
 )
 
 
-def _in_name_chain(before: str, after: str) -> bool:
-    """A country name inside a longer proper name or title, not a place of its own."""
+def _in_name_chain(before: str, after: str, *, bare: bool = False) -> bool:
+    """A name inside a longer proper name or title, not a place of its own."""
     nxt = re.match(r"^\s+([A-Z][\w'’-]*)", after)
     if nxt and nxt.group(1).lower() not in _NOT_NAME:
         return True
+    if bare:
+        # The previous word is capitalised and is not the first word of the sentence.
+        prev = re.search(r"\S\s+([A-Z][\w'’-]*)\s+$", before)
+        if prev and prev.group(1).lower() not in _NOT_NAME | _FILLER | _LOC_PREPS:
+            return True
     prev = re.search(r"([A-Z][\w'’-]*)\s+of\s+(?:the\s+)?$", before)
     return bool(prev and prev.group(1).lower() not in _OF_NOUNS | _FILLER | _NOT_NAME)
 
@@ -444,6 +450,7 @@ def _candidates(
     *,
     where: str,
     base_tier: int,
+    support: dict[str, set[str]],
 ) -> list[_Candidate]:
     out = []
     for mention in mentions:
@@ -453,6 +460,15 @@ def _candidates(
         relation, near = _relation(s.text, start, end, mention)
         if relation in ("actor", "org", "attribution"):
             continue
+        if relation != "in":
+            # A bare name inside a run of capitalised words is part of a person's or an
+            # organisation's name ("Envoy Ali Larijani", "Supreme Leader", "Arab League").
+            if _in_name_chain(
+                s.text[max(0, start - 60) : start], s.text[end : end + 40], bare=True
+            ):
+                continue
+            if not _supported(mention, support) and mention.score < 0.5:
+                continue  # a weak name resolved into a country the document never mentions
         precision = _precision(mention)
         if near and precision == 1:
             precision = 2
@@ -638,6 +654,35 @@ def _subject_countries(s: Sentence, mentions: list[Mention], trigger_start: int)
     return out
 
 
+def _as_demonym(m: Mention) -> Mention:
+    """A demonym never locates an event, even when a geoparser reports it as a place."""
+    if m.kind == "place" and m.text.lower() in DEMONYMS and m.text[:1].isupper():
+        return dataclasses.replace(m, kind="demonym")
+    return m
+
+
+def _country_support(mentions: list[Mention]) -> dict[str, set[str]]:
+    """Country code -> the distinct surface forms of the document that point into it."""
+    support: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.place is not None and m.place.country_code:
+            support.setdefault(m.place.country_code, set()).add(m.text.casefold())
+    return support
+
+
+def _supported(m: Mention, support: dict[str, set[str]]) -> bool:
+    """Another name of the document falls in the same country ("Ali" -> Ağrı, Turkey: no)."""
+    if m.place is None:
+        return False
+    if _is_country(m.place):
+        return True
+    return bool(support.get(m.place.country_code, set()) - {m.text.casefold()})
+
+
+def _aligned(text: str, m: Mention) -> bool:
+    return text[m.start : m.end] == m.text
+
+
 def _check_article(article: Article, layer: str) -> str:
     if not isinstance(layer, str) or not layer.strip():
         raise InvalidInput("A layer name is required to extract incidents.")
@@ -665,10 +710,20 @@ def extract_incidents(
     if not text.strip():
         return []
     if mentions is None:
-        from mapapp.geoparse import geoparse
+        from mapapp.geoparse import geoparse, prepare_text
 
+        # HTML is stripped by the geoparser and its offsets refer to the stripped text: use it.
+        text = prepare_text(text)
         mentions = geoparse(text, gazetteer=gazetteer)
-    usable = [m for m in mentions if text[m.start : m.end] == m.text]
+    elif mentions and not any(_aligned(text, m) for m in mentions):
+        from mapapp.geoparse.text import looks_like_html, strip_html
+
+        if looks_like_html(text):
+            stripped = strip_html(text)
+            if any(_aligned(stripped, m) for m in mentions):
+                text = stripped
+    usable = [_as_demonym(m) for m in mentions if _aligned(text, m)]
+    support = _country_support(usable)
     sentences = split_sentences(text)
     ref = article.published or find_reference_date([s.text for s in sentences])
     by_sentence: dict[int, list[Mention]] = {}
@@ -700,7 +755,7 @@ def extract_incidents(
             continue
         date, precision, note, how = chosen
         own = by_sentence.get(s.index, [])
-        cands = _candidates(s, own, trig.start(), where="sentence", base_tier=0)
+        cands = _candidates(s, own, trig.start(), where="sentence", base_tier=0, support=support)
         # Neighbours and the dateline may place an event of the reporting day, never an older
         # event with its own date (that one is placed by its own sentence or not at all).
         current = how == "assumed" or (
@@ -713,13 +768,20 @@ def extract_incidents(
                     if any(d.date not in (None, date) for d in find_dates(nb.text, ref)):
                         continue
                     cands += _candidates(
-                        nb, by_sentence.get(idx, []), -1000, where=where, base_tier=2
+                        nb,
+                        by_sentence.get(idx, []),
+                        -1000,
+                        where=where,
+                        base_tier=2,
+                        support=support,
                     )
             for m in dateline:
                 host = sentences[by_index[id(m)]]
                 cands += [
                     c
-                    for c in _candidates(host, [m], -1000, where="dateline", base_tier=2)
+                    for c in _candidates(
+                        host, [m], -1000, where="dateline", base_tier=2, support=support
+                    )
                     if c.relation != "in"
                 ] or []
         best = _best_candidate(cands)
