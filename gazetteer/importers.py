@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from gazetteer.coords import validate_latlon
+from gazetteer.coords import haversine_km, validate_latlon
 from gazetteer.errors import (
     GazetteerUnavailable,
     ImportFormatError,
@@ -542,13 +542,11 @@ class _Feeder:
     def __init__(
         self,
         conn: sqlite3.Connection,
-        gazetteer: Any = None,
         progress: Callable[[int], object] | None = None,
     ) -> None:
         from gazetteer.build import next_user_id
 
         self.conn = conn
-        self.gazetteer = gazetteer
         self.progress = progress
         self.next_id = next_user_id(conn)
         # (country, admin1 code) -> admin-1 place id, to give imported GeoNames rows a parent.
@@ -590,7 +588,7 @@ class _Feeder:
                 record.admin1 = parent[1]
         elif record.source == SOURCE_GEONAMES:
             record.parent_id = self.admin1_ids.get((record.country_code, record.admin1))
-        elif self.gazetteer is not None:
+        elif not record.admin1:
             self._locate_admin1(record)
         if conn.execute("SELECT 1 FROM place WHERE geonameid = ?", (gid,)).fetchone():
             self.replaced += 1
@@ -617,15 +615,26 @@ class _Feeder:
         return place, record.alternatenames
 
     def _locate_admin1(self, record: PlaceRecord) -> None:
-        """A user place without a parent gets the admin-1 region that contains it, if any."""
-        try:
-            found = self.gazetteer.reverse(record.lat, record.lon)
-        except (LookupError, ValueError):
-            return
-        admin1 = getattr(found, "admin1", None)
-        if admin1 is not None and admin1.country_code == record.country_code:
-            record.admin1 = admin1.admin1
-            record.parent_id = admin1.geonameid
+        """A user place without a parent takes the admin-1 region of the nearest town of its
+        country (as ``Gazetteer.reverse`` does). Queried on the writer's own connection: a
+        reader connection could not read while this transaction holds its locks."""
+        lat, lon = record.lat, record.lon
+        d = 0.25
+        while d <= 16.0:
+            dlon = min(180.0, d / max(0.01, math.cos(math.radians(min(89.0, abs(lat) + d)))))
+            rows = self.conn.execute(
+                "SELECT p.admin1, p.lat, p.lon FROM place_rtree AS r "
+                "JOIN place AS p ON p.geonameid = r.id "
+                "WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ? "
+                "AND p.country_code = ? AND p.admin1 != '' AND p.feature_class = 'P'",
+                (lat - d, lat + d, lon - dlon, lon + dlon, record.country_code),
+            ).fetchall()
+            if rows:
+                code = min(rows, key=lambda r: haversine_km(lat, lon, r[1], r[2]))[0]
+                record.admin1 = code
+                record.parent_id = self.admin1_ids.get((record.country_code, code))
+                return
+            d *= 4
 
 
 def _gazetteer_country_codes(conn: sqlite3.Connection) -> set[str]:
@@ -642,7 +651,6 @@ def write_records(
     *,
     source_file: Path | None = None,
     fmt: str | None = None,
-    gazetteer: Any = None,
     progress: Callable[[int], object] | None = None,
 ) -> ImportReport:
     """Validate and write records (or the records of ``source_file``) in ONE transaction.
@@ -664,7 +672,7 @@ def write_records(
                 if source_file is not None:
                     report.format = fmt or detect_format(source_file)
                     records = iter_records(source_file, report.format, known=known)
-                feeder = _Feeder(conn, gazetteer, progress)
+                feeder = _Feeder(conn, progress)
                 insert_places(conn, feeder.items(records or (), source_file))
             finally:
                 conn.close()
@@ -709,8 +717,8 @@ def import_file(
 ) -> ImportReport:
     """Import a CSV or GeoNames dump into the gazetteer at ``path`` (default database).
 
-    ``gazetteer`` (optional, an open ``Gazetteer`` on the same file) places user rows in their
-    admin-1 region and sees the new places right away. ``progress(n)`` is called every
+    ``gazetteer`` (optional) is an open ``Gazetteer`` whose file to write (when ``path`` is None)
+    and whose cached lookups to refresh, so it sees the new places right away. ``progress(n)`` is called every
     ``PROGRESS_EVERY`` rows with the number of rows since the last call.
     """
     source = Path(source)
@@ -722,7 +730,6 @@ def import_file(
         _db_path(path, gazetteer),
         source_file=source,
         fmt=fmt,
-        gazetteer=gazetteer,
         progress=progress,
     )
     _after_write(gazetteer)
@@ -760,7 +767,7 @@ def add_place(
         "country_code": record.country_code,
         "feature_code": record.feature_code,
     }
-    report = write_records(_db_path(path, gazetteer), [record], gazetteer=gazetteer)
+    report = write_records(_db_path(path, gazetteer), [record])
     _after_write(gazetteer)
     return report.geonameids[0]
 
@@ -828,7 +835,7 @@ def cache_nominatim_result(gazetteer: Any, name: str, location: Any) -> int | No
         )
     except (InvalidInput, UnknownCountry):
         return None
-    report = write_records(_db_path(None, gazetteer), [record], gazetteer=gazetteer)
+    report = write_records(_db_path(None, gazetteer), [record])
     _after_write(gazetteer)
     return report.geonameids[0]
 
