@@ -10,8 +10,9 @@ Derived data and the heuristics behind it
 -----------------------------------------
 * Feature codes. ``cities500`` has none. ``PPLC``: the town of the country whose name or
   alternate name equals the capital named in the GeoNames country table (most populous on ties).
-  ``PPLA``: per GeoNames admin-1 code, the town sharing a name with the matched ISO 3166-2
-  subdivision, else the most populous town of that admin-1 code. Everything else ``PPL``.
+  ``PPLA``: per GeoNames admin-1 code without the capital, the town sharing a name with the
+  matched ISO 3166-2 subdivision, else the most populous town of that admin-1 code (so some
+  seats are wrong: New York City, not Albany). Everything else ``PPL``.
 * Admin-1 regions come from ``iso3166-2`` (top-level subdivisions). They are matched to the
   GeoNames admin-1 codes that towns carry by a greedy one-to-one assignment per country on the
   distance between the ISO centroid and the population-weighted centroid of the towns of each
@@ -541,7 +542,8 @@ class _Builder:
     def _mark_seats(self, cities: list[dict], named_ids: set[int]) -> None:
         """PPLA for the admin-1 seat of one group of towns (see the module docstring)."""
         pool = [c for c in cities if c["code"] == "PPL"]
-        if not pool or any(c["code"] == "PPLA" for c in cities):
+        # A capital is its own region's seat.
+        if not pool or any(c["code"] in ("PPLA", "PPLC") for c in cities):
             return
         named = [c for c in pool if c["id"] in named_ids]
         seat = max(named or pool, key=lambda c: c["pop"])

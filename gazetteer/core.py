@@ -59,6 +59,10 @@ LEVEL = {
 }  # fmt: skip
 # Admin areas' populations are sums over their towns: weigh them less than a town's own.
 AREA_CODES = frozenset({"ADM1", "ADM1H", "ADM2", "ADM3", "ADMD", "RGN"})
+# The R*Tree keeps 32-bit floats (rounded outwards): distances use the exact place coordinates.
+_NEAR_SQL = (
+    "SELECT p.geonameid, p.lat, p.lon FROM place_rtree AS r JOIN place AS p ON p.geonameid = r.id"
+)
 KIND = {"name": 30, "official": 30, "ascii": 28, "alt": 15, "abbr": 10, "stripped": 0}
 
 
@@ -425,8 +429,7 @@ class Gazetteer:
         while True:
             if abs(lat) + d >= 89.0 or d >= 90.0:
                 rows = conn.execute(
-                    "SELECT id, min_lat, min_lon FROM place_rtree WHERE min_lat BETWEEN ? AND ?",
-                    (lat - d, lat + d),
+                    f"{_NEAR_SQL} WHERE r.max_lat >= ? AND r.min_lat <= ?", (lat - d, lat + d)
                 ).fetchall()
                 guaranteed = d * 111.19 if d < 180 else math.inf
             else:
@@ -442,8 +445,8 @@ class Gazetteer:
                 rows = []
                 for a, b in ranges:
                     rows += conn.execute(
-                        "SELECT id, min_lat, min_lon FROM place_rtree "
-                        "WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? AND max_lon <= ?",
+                        f"{_NEAR_SQL} WHERE r.max_lat >= ? AND r.min_lat <= ? "
+                        "AND r.max_lon >= ? AND r.min_lon <= ?",
                         (lat - d, lat + d, a, b),
                     ).fetchall()
                 guaranteed = d * 111.19

@@ -1,0 +1,153 @@
+"""Reverse lookup: containing country and region (point in polygon), nearest place, bad input."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from gazetteer import Gazetteer, InvalidCoordinates, UnknownCountry
+from gazetteer.coords import haversine_km
+from gazetteer.testing import CITIES, GAZA_BOX, SYRIA_BOX, build_tiny
+
+
+@pytest.fixture(scope="module")
+def gaz(tmp_path_factory: pytest.TempPathFactory):
+    g = Gazetteer(build_tiny(tmp_path_factory.mktemp("tiny") / "gaz.sqlite"), auto_build=False)
+    yield g
+    g.close()
+
+
+def test_point_in_syria(gaz: Gazetteer) -> None:
+    result = gaz.reverse(33.5, 36.29)
+    assert result.country.country_code == "SY"
+    assert result.admin1.name == "Dimashq"
+    assert result.nearest.geonameid == 170654
+    assert result.distance_km == pytest.approx(haversine_km(33.5, 36.29, 33.5102, 36.29128))
+    assert result.region is None
+    assert result.to_dict()["nearest"]["geonameid"] == 170654
+
+
+def test_point_in_gaza_is_palestine_and_gaza_strip(gaz: Gazetteer) -> None:
+    result = gaz.reverse(31.50, 34.46)
+    assert result.country.country_code == "PS"
+    assert result.region.name == "Gaza Strip"
+    assert result.admin1 == result.region
+    west_bank = gaz.reverse(31.9, 35.2)
+    assert (west_bank.country.country_code, west_bank.region.name) == ("PS", "West Bank")
+
+
+def test_point_at_sea_has_no_country_but_a_nearest_place(gaz: Gazetteer) -> None:
+    result = gaz.reverse(0.0, 0.0)
+    assert result.country is None and result.admin1 is None
+    expected = min(CITIES, key=lambda c: haversine_km(0, 0, c["latitude"], c["longitude"]))
+    assert result.nearest.geonameid == expected["geonameid"]
+    assert result.distance_km > 4000
+
+
+def test_nearest_is_exact_against_brute_force(gaz: Gazetteer) -> None:
+    import random
+
+    rng = random.Random(7)
+    places = [gaz.get(c["geonameid"]) for c in CITIES]
+    for _ in range(200):
+        lat, lon = rng.uniform(-80, 80), rng.uniform(-180, 180)
+        got, dist = gaz.nearest(lat, lon)[0]
+        best = min(haversine_km(lat, lon, p.lat, p.lon) for p in places)
+        # Curated rows and admin areas are in the index too: never farther than the best town.
+        assert dist <= best + 1e-9
+        assert dist == pytest.approx(haversine_km(lat, lon, got.lat, got.lon))
+
+
+def test_nearest_across_the_antimeridian(gaz: Gazetteer) -> None:
+    places = gaz.nearest(39.3, -77.2, limit=3)
+    assert [p.geonameid for p, _ in places][0] == 4352728
+    assert [d for _, d in places] == sorted(d for _, d in places)
+
+
+def test_border_of_a_box(gaz: Gazetteer) -> None:
+    x0, y0, x1, y1 = SYRIA_BOX
+    assert gaz.containing(y0 + 0.01, x0 + 0.01)[0].country_code == "SY"
+    assert gaz.containing(y0 - 0.01, x0 - 0.01)[0] is None
+    gx0, gy0, gx1, gy1 = GAZA_BOX
+    country, region = gaz.containing((gy0 + gy1) / 2, (gx0 + gx1) / 2)
+    assert (country.country_code, region.name) == ("PS", "Gaza Strip")
+
+
+def test_country_shape(gaz: Gazetteer) -> None:
+    shape = gaz.country_shape("SY")
+    assert shape.bounds == pytest.approx(SYRIA_BOX)
+    assert gaz.country_shape("ps").geom_type == "MultiPolygon"
+    with pytest.raises(UnknownCountry):
+        gaz.country_shape("ZZ")
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "fragment"),
+    [
+        (91, 0, "Latitude must be in [-90, 90]"),
+        (-90.5, 10, "Latitude"),
+        (0, 180.1, "Longitude must be in [-180, 180]"),
+        (120, 33, "may be swapped"),
+        (math.nan, 0, "finite"),
+        (0, math.inf, "finite"),
+        ("north", 0, "must be a number"),
+        (None, 0, "must be a number"),
+        (True, 0, "must be a number"),
+    ],
+)
+def test_bad_coordinates(gaz: Gazetteer, lat: object, lon: object, fragment: str) -> None:
+    with pytest.raises(InvalidCoordinates) as info:
+        gaz.reverse(lat, lon)  # type: ignore[arg-type]
+    assert fragment in info.value.message
+    assert info.value.status == 400
+
+
+def test_numeric_strings_are_accepted(gaz: Gazetteer) -> None:
+    assert gaz.reverse("33.5", " 36.29 ").country.country_code == "SY"
+
+
+# -- the real gazetteer
+
+
+@pytest.mark.slow
+def test_real_reverse_damascus(full_gazetteer: Gazetteer) -> None:
+    result = full_gazetteer.reverse(33.5, 36.29)
+    assert result.country.country_code == "SY"
+    assert result.nearest.country_code == "SY"
+    assert result.admin1 is not None and result.admin1.country_code == "SY"
+    assert result.distance_km < 5
+
+
+@pytest.mark.slow
+def test_real_reverse_gaza_city(full_gazetteer: Gazetteer) -> None:
+    result = full_gazetteer.reverse(31.5017, 34.4668)  # Gaza City
+    assert result.country.country_code == "PS"
+    assert result.region.name == "Gaza Strip"
+    assert result.nearest.country_code == "PS"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("lat", "lon", "cc"),
+    [
+        (48.8566, 2.3522, "FR"),  # Paris
+        (4.9224, -52.3135, "GF"),  # Cayenne: French Guiana has its own shape
+        (-20.8821, 55.4507, "RE"),  # Saint-Denis, Réunion
+        (78.2232, 15.6267, "SJ"),  # Longyearbyen, Svalbard
+        (42.6629, 21.1655, "XK"),  # Pristina
+        (31.7683, 35.2137, "IL"),  # West Jerusalem
+        (32.2211, 35.2544, "PS"),  # Nablus
+        (-33.8688, 151.2093, "AU"),
+        (64.1466, -21.9426, "IS"),
+    ],
+)
+def test_real_reverse_countries(full_gazetteer: Gazetteer, lat: float, lon: float, cc: str) -> None:
+    assert full_gazetteer.reverse(lat, lon).country.country_code == cc
+
+
+@pytest.mark.slow
+def test_real_reverse_at_sea(full_gazetteer: Gazetteer) -> None:
+    result = full_gazetteer.reverse(0.0, -30.0)  # mid-Atlantic
+    assert result.country is None
+    assert result.distance_km > 500
