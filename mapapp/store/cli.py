@@ -92,7 +92,6 @@ def ingest_command(
         raise ArticleError(f"{source}: no such file or directory.")
     if source != "-" and path.is_dir() and url:
         raise ArticleError("--url applies to a single article, not a directory.")
-    gazetteer = _gazetteer()
     total = sum(1 for p in path.rglob("*") if p.is_file()) if path.is_dir() else None
     show = sys.stderr.isatty() if progress is None else progress
     with _open() as store:
@@ -101,12 +100,9 @@ def ingest_command(
         with tqdm(
             total=total, unit="article", file=sys.stderr, disable=not show, leave=False
         ) as bar:
-            summary = ingest_many(
-                store, layer, articles, gazetteer=gazetteer, on_item=lambda *_: bar.update()
-            )
+            # gazetteer=None: the geoparser's cached default for $MAPAPP_HOME (built once).
+            summary = ingest_many(store, layer, articles, on_item=lambda *_: bar.update())
         count = store.get_layer(layer).count
-    if gazetteer is not None:
-        gazetteer.close()
     for where, reason in summary.errors:
         click.echo(f"skipped {where}: {reason}", err=True)
     if as_json:
@@ -124,16 +120,6 @@ def ingest_command(
             click.echo(f"unresolved places: {top}" + (f" and {more} more" if more > 0 else ""))
     if summary.articles == 0 and summary.skipped:
         sys.exit(2)  # nothing could be read at all
-
-
-def _gazetteer():  # noqa: ANN202
-    """The gazetteer of $MAPAPP_HOME, opened once for the batch (None: the geoparser's default)."""
-    try:
-        from gazetteer import Gazetteer
-    except ImportError:
-        return None
-    opener = getattr(Gazetteer, "open", None)
-    return opener() if opener is not None else Gazetteer()
 
 
 @click.command("layers")

@@ -93,7 +93,8 @@ def ingest_many(
 ) -> IngestSummary:
     """Ingest ``Article``s (and skip ``ArticleReadError``s from the readers) one by one.
 
-    A ``ServiceError`` for one article (too long, bad incident) is recorded and the batch goes on.
+    A client error for one article (too long, bad incident) is recorded and the batch goes on;
+    a server-side error (store or gazetteer unavailable) stops the batch.
     """
     from mapapp.store.articles import ArticleReadError
 
@@ -106,6 +107,8 @@ def ingest_many(
             try:
                 result = ingest_article(store, layer, item, gazetteer=gazetteer)
             except ServiceError as exc:
+                if exc.status >= 500:
+                    raise  # the store or the gazetteer is unavailable: stop, do not skip all
                 summary.skip(str(item.raw.get("source") or item.key), exc.message)
             else:
                 summary.record(result)
