@@ -13,7 +13,7 @@ from mapapp.store.base import open_store
 from mapapp.web import create_app
 from tests import web_fixtures
 from tests.helpers import assert_error_response
-from tests.web_fixtures import HOSTILE, TOKEN, auth, make_incident
+from tests.web_fixtures import HOSTILE, TOKEN, auth, make_app, make_incident
 
 store_url = web_fixtures.store_url
 app = web_fixtures.app
@@ -319,3 +319,76 @@ def test_geoparse_json_body_and_errors(geo_client) -> None:
         "payload_too_large",
     )
     assert_error_response(geo_client.get("/api/geoparse"), 405)
+
+
+# -- per-request store ----------------------------------------------------------------------
+
+
+def test_store_is_reused_by_a_thread_but_closed_after_a_failure(app) -> None:
+    from flask import g
+
+    from mapapp.web.db import get_store
+
+    seen = []
+
+    @app.get("/api/probe-store")
+    def probe_store():
+        seen.append(get_store())
+        return {"ok": True}
+
+    @app.get("/api/probe-fail")
+    def probe_fail():
+        seen.append(get_store())
+        raise RuntimeError("boom")
+
+    c = app.test_client()
+    c.get("/api/probe-store")
+    c.get("/api/probe-store")
+    assert seen[0] is seen[1]  # handed back at teardown, checked out again
+    assert c.get("/api/probe-fail").status_code == 500
+    assert seen[2] is seen[1]
+    c.get("/api/probe-store")
+    assert seen[3] is not seen[2]  # the failed request's store was closed, not reused
+    with pytest.raises(Exception, match="closed"):
+        seen[2].list_layers()
+    with app.app_context():
+        assert "store" not in g
+
+
+def test_store_reuse_can_be_switched_off(tmp_path: Path, store_url: str) -> None:
+    from mapapp.web.db import get_store
+
+    app = make_app(tmp_path, store_url, STORE_REUSE=False)
+    seen = []
+
+    @app.get("/api/probe-store")
+    def probe_store():
+        seen.append(get_store())
+        return {"ok": True}
+
+    c = app.test_client()
+    c.get("/api/probe-store")
+    c.get("/api/probe-store")
+    assert seen[0] is not seen[1]
+    with pytest.raises(Exception, match="closed"):
+        seen[0].list_layers()
+
+
+def test_serve_command_runs_the_dev_server(monkeypatch, tmp_path: Path, store_url: str) -> None:
+    from click.testing import CliRunner
+    from flask import Flask
+
+    from mapapp.cli import main
+
+    calls = []
+    monkeypatch.setattr(Flask, "run", lambda self, **kw: calls.append(kw))
+    monkeypatch.setenv("MAPAPP_HOME", str(tmp_path))
+    monkeypatch.setenv("MAPAPP_STORE_URL", store_url)
+    result = CliRunner().invoke(main, ["serve", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert calls == [{"host": "127.0.0.1", "port": 5123, "debug": False}]
+    monkeypatch.setenv("MAPAPP_ENV", "production")
+    monkeypatch.delenv("MAPAPP_SECRET_KEY", raising=False)
+    refused = CliRunner().invoke(main, ["serve"])
+    assert refused.exit_code == 2
+    assert "MAPAPP_SECRET_KEY" in refused.output

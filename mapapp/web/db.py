@@ -3,7 +3,7 @@
 Opening an SQLite store costs a handful of PRAGMAs and throws away its page cache, which is most
 of the cost of a small request. So, by default (``STORE_REUSE``), each worker thread keeps its
 store between requests: a request checks it out, teardown hands it back. A request that failed
-with an exception, or that left a transaction open, closes its store instead, so a broken
+(an exception or any 5xx), or that left a transaction open, closes its store instead, so a broken
 connection never serves the next request. ``STORE_REUSE=False`` opens and closes one per request.
 """
 
@@ -73,6 +73,7 @@ def release_resources(exc: BaseException | None = None) -> None:
     if store is not None:
         reusable = (
             exc is None
+            and not g.pop("request_failed", False)
             and current_app.config.get("STORE_REUSE", True)
             and not _in_transaction(store)
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -52,6 +52,8 @@ def _http_error(exc: HTTPException) -> ServiceError:
 
 def error_response(error: ServiceError, headers: dict[str, str] | None = None) -> Response:
     """Render ``error`` as JSON or HTML depending on the route."""
+    if error.status >= 500:
+        g.request_failed = True  # teardown closes this request's store instead of reusing it
     if wants_json():
         response = jsonify(error.to_dict())
     else:

@@ -87,10 +87,14 @@ def _respond(
     document: dict[str, Any], template: str, *, mimetype: str = JSON, **context: Any
 ) -> Response:
     if wants_html():
-        return current_app.make_response(render_template(template, doc=document, **context))
-    return current_app.response_class(
-        json.dumps(document, ensure_ascii=False, default=str), mimetype=mimetype
-    )
+        response = current_app.make_response(render_template(template, doc=document, **context))
+    else:
+        response = current_app.response_class(
+            json.dumps(document, ensure_ascii=False, default=str), mimetype=mimetype
+        )
+    if "f" not in request.args:
+        response.vary.add("Accept")  # negotiated on the Accept header
+    return response
 
 
 @bp.get("/")
