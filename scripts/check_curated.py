@@ -117,7 +117,7 @@ def check(path: Path, coast_km: float, parent_km: float, dup_km: float) -> tuple
     for row in rows:
         rid = row.get("id", "?")
 
-        def err(msg: str, level: str = "error", rid: str = rid) -> None:
+        def err(msg: str, level: str = "error", rid: str = rid, row: dict = row) -> None:
             problems.append((rid, level, f"{row.get('name')}: {msg}"))
 
         try:
