@@ -443,3 +443,30 @@ def test_bulk_add_many_matches_add(tmp_path: Path) -> None:
         assert s.get_layer("syria").count == 0
         s.add(make_incident("e"))  # the trigger survived the rollback
         assert s.query("syria", bbox=(36, 33, 37, 34)).number_matched == 1
+
+
+def test_read_only_store_still_answers(tmp_path: Path) -> None:
+    path = tmp_path / "ro.sqlite"
+    with SQLiteStore(path) as s:
+        s.ensure_layer("syria")
+        s.add(make_incident("a", lat=33.0))
+        s.add(make_incident("b", lat=34.0))
+        s.delete("syria", "b")  # statistics now stale
+    with SQLiteStore(path) as s:
+        # query_only: every write fails as on a read-only file (chmod does not stop root).
+        s._conn.execute("PRAGMA query_only = ON")
+        layer = s.get_layer("syria")  # recomputed and served, just not cached
+        assert (layer.count, layer.bbox) == (1, (36.3, 33.0, 36.3, 33.0))
+        with pytest.raises(StoreError, match="read-only"):
+            s.add(make_incident("c"))
+
+
+def test_query_timeout(store: SQLiteStore) -> None:
+    store.add_many([make_incident(f"t{n}", lat=30 + n / 1000) for n in range(3000)])
+    slow = SQLiteStore(store.path, timeout_ms=1)
+    # A progress handler fires every 10,000 VM steps; a 1 ms budget cannot hold this query.
+    slow._conn.create_function("sleepy", 1, lambda x: __import__("time").sleep(0.001) or x)
+    with pytest.raises(StoreError, match="too long"), slow._deadline():
+        slow._conn.execute("SELECT sum(sleepy(lat)) FROM incidents").fetchone()
+    assert slow.query("syria", limit=1).number_matched == 3000  # handler removed afterwards
+    slow.close()

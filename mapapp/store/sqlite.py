@@ -153,6 +153,8 @@ CREATE TRIGGER IF NOT EXISTS incidents_au AFTER UPDATE OF lat, lon, event_date O
 END;
 """
 
+_STAT_COLUMNS = "count(*), min(event_date), max(event_date), min(lon), min(lat), max(lon), max(lat)"
+
 _UPDATABLE = {
     "location",
     "lat",
@@ -339,10 +341,15 @@ class SQLiteStore(IncidentStore):
     ) -> None:
         """Open (and on first use create) the store.
 
-        ``timeout_ms`` bounds how long a single query may run (``StoreError`` after it);
+        ``timeout_ms`` bounds how long one ``query``/``count`` may run (``StoreError`` after it;
+        default ``MAPAPP_QUERY_TIMEOUT_MS``, 0 for none; streamed exports are not bounded);
         ``create=False`` refuses to create a missing file.
         """
         self.path = Path(path)
+        if timeout_ms is None:
+            from mapapp.settings import load
+
+            timeout_ms = int(load()["QUERY_TIMEOUT_MS"])
         self.timeout_ms = timeout_ms
         if str(path) != ":memory:" and not self.path.exists():
             if not create:
@@ -402,7 +409,9 @@ class SQLiteStore(IncidentStore):
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError("The incident store is busy; try again.", reason=str(exc)) from None
+            if "readonly" in str(exc):
+                raise StoreError("The incident store is read-only.") from None
+            raise StoreError("The incident store is busy; try again.") from None
         try:
             yield conn
         except BaseException:
@@ -470,18 +479,22 @@ class SQLiteStore(IncidentStore):
         if row is None:
             raise UnknownLayer(f"No layer named {name!r}.", layer=name)
         if row[-1]:
-            self._refresh_stats(name)
-            return self.get_layer(name)
+            stats = self._conn.execute(
+                f"SELECT {_STAT_COLUMNS} FROM incidents WHERE layer = ?", (name,)
+            ).fetchone()
+            row = (*row[:3], *stats, *row[10:])
+            try:
+                with self._write() as conn:
+                    conn.execute(
+                        "UPDATE layers SET (count, min_date, max_date, min_lon, min_lat, max_lon,"
+                        f" max_lat, stale) = (SELECT {_STAT_COLUMNS}, 0 FROM incidents"
+                        " WHERE layer = ?)"
+                        " WHERE name = ?",
+                        (name, name),
+                    )
+            except StoreError:
+                pass  # read-only or busy: the fresh numbers are served, cached next time
         return _layer(row)
-
-    def _refresh_stats(self, name: str) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE layers SET (count, min_date, max_date, min_lon, min_lat, max_lon, max_lat,"
-                " stale) = (SELECT count(*), min(event_date), max(event_date), min(lon), min(lat),"
-                " max(lon), max(lat), 0 FROM incidents WHERE layer = ?) WHERE name = ?",
-                (name, name),
-            )
 
     def list_layers(self) -> list[Layer]:
         names = [r[0] for r in self._conn.execute("SELECT name FROM layers ORDER BY name")]
