@@ -17,7 +17,6 @@ filtered in the browser; larger ones are loaded by the visible bbox from OGC API
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -350,8 +349,10 @@ class _MultiArgs:
 
 # -- country outlines -----------------------------------------------------------------------
 
-OUTLINE_TOLERANCE_DEG = 0.02  # ~2 km: invisible at the zooms where tiles would be missed most
-OUTLINE_GRID_DEG = 0.005
+# ~3 km: at the zooms where missing tiles hurt most (country to region) the outline looks exact,
+# and the whole world stays near 1 MB. Coordinates are rounded to 0.01 degree (~1 km).
+OUTLINE_TOLERANCE_DEG = 0.03
+OUTLINE_DECIMALS = 2
 _outlines_lock = threading.Lock()
 _outlines_cache: dict[tuple[str, float], tuple[bytes, str]] = {}
 
@@ -369,6 +370,7 @@ def _gazetteer_key() -> tuple[str, float]:
 
 def build_outlines(gazetteer: Any) -> dict[str, Any]:
     """Simplified country polygons as a GeoJSON FeatureCollection (``country_code``, ``name``)."""
+    import numpy as np
     import shapely
     from shapely.geometry import mapping
 
@@ -380,10 +382,12 @@ def build_outlines(gazetteer: Any) -> dict[str, Any]:
         shape = gazetteer.country_shape(code)
         if shape is None or shape.is_empty:
             continue
-        simple = shape.simplify(OUTLINE_TOLERANCE_DEG, preserve_topology=True)
-        with contextlib.suppress(shapely.errors.GEOSException):
-            # On failure the unsnapped (valid) simplification is kept.
-            simple = shapely.set_precision(simple, OUTLINE_GRID_DEG)
+        # Without topology preservation simplification is several times faster; it can empty
+        # a tiny island state, which then keeps its shape with the careful (slow) method.
+        simple = shape.simplify(OUTLINE_TOLERANCE_DEG, preserve_topology=False)
+        if simple.is_empty:
+            simple = shape.simplify(OUTLINE_TOLERANCE_DEG / 10, preserve_topology=True)
+        simple = shapely.transform(simple, lambda xy: np.round(xy, OUTLINE_DECIMALS))
         if simple.is_empty:
             continue
         features.append(
