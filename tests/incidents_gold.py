@@ -136,6 +136,14 @@ class GoldEvent:
     place: str  # gazetteer name of the gold location
     date: dt.date | None
 
+    @property
+    def latlon(self) -> tuple[float, float] | None:
+        """Gold coordinates (from ``PLACES``): spelling variants of the name also match."""
+        for key, place in PLACES.items():
+            if self.place in (key, place.name):
+                return place.latlon
+        return None
+
 
 @dataclass(frozen=True)
 class GoldArticle:
