@@ -35,28 +35,38 @@ def _fold_char(ch: str) -> str:
     return " "
 
 
-# ASCII: lower-case letters and digits, delete periods and apostrophes, everything else a space.
-_ASCII_TABLE = str.maketrans(
-    {
-        chr(i): (None if chr(i) in _DELETE else chr(i).lower() if chr(i).isalnum() else " ")
-        for i in range(128)
-    }
-)
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if code < 128:
+            value = "" if ch in _DELETE else ch.lower() if ch.isalnum() else " "
+        else:
+            value = _fold_char(ch)
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
+for _code in range(128):
+    _TABLE[_code]  # noqa: B018 - pre-fill ASCII
+# Characters that may fold to other than exactly one character.
+_IRREGULAR = re.compile(r"[.'`]|[^\x00-\x7f]")
 
 
 class OffsetMap:
-    """Maps folded indices back to input indices after deletions/expansions."""
+    """Maps folded indices back to input indices after deletions and expansions."""
 
-    __slots__ = ("_fpos", "_offsets")
+    __slots__ = ("_breaks", "_shifts")
 
-    def __init__(self, fpos: list[int] | None = None, offsets: list[int] | None = None):
-        self._fpos = fpos  # ASCII case: folded index at which each deleted char would have been
-        self._offsets = offsets  # general case: one input index per folded character
+    def __init__(self, breaks: list[int], shifts: list[int]):
+        self._breaks = breaks  # folded positions where the shift changes
+        self._shifts = shifts  # folded index - input index, from that position on
 
     def __call__(self, i: int) -> int:
-        if self._offsets is not None:
-            return self._offsets[i]
-        return i + bisect_right(self._fpos, i)  # type: ignore[arg-type]
+        k = bisect_right(self._breaks, i) - 1
+        return i - (self._shifts[k] if k >= 0 else 0)
 
 
 def fold(text: str) -> tuple[str, OffsetMap | None]:
@@ -65,25 +75,25 @@ def fold(text: str) -> tuple[str, OffsetMap | None]:
     The map is None when folding kept every character in place.
     """
     text = _SEPARATING_APOSTROPHE.sub(" ", text)
-    if text.isascii():
-        folded = text.translate(_ASCII_TABLE)
-        if len(folded) == len(text):
-            return folded, None
-        deleted = [i for i, ch in enumerate(text) if ch in _DELETE]
-        return folded, OffsetMap(fpos=[d - j for j, d in enumerate(deleted)])
-    pieces: list[str] = []
-    offsets: list[int] = []
-    same_length = True
-    for i, ch in enumerate(text):
-        piece = _ASCII_TABLE.get(ord(ch), " ") if ch < "\x80" else _fold_char(ch)
-        if piece is None:
-            piece = ""
-        if len(piece) != 1:
-            same_length = False
-        pieces.append(piece)
-        offsets.extend([i] * len(piece))
-    folded = "".join(pieces)
-    return folded, (None if same_length else OffsetMap(offsets=offsets))
+    folded = text.translate(_TABLE)
+    breaks: list[int] = []
+    shifts: list[int] = []
+    shift = 0
+    for m in _IRREGULAR.finditer(text):
+        o = m.start()
+        n = len(_TABLE[ord(text[o])])
+        if n == 1:
+            continue
+        f = o + shift
+        for j in range(n):  # every folded character of an expansion maps to its source
+            breaks.append(f + j)
+            shifts.append(shift + j)
+        shift += n - 1
+        breaks.append(f + n)
+        shifts.append(shift)
+    if not breaks:
+        return folded, None
+    return folded, OffsetMap(breaks, shifts)
 
 
 def fold_name(name: str) -> str:
@@ -103,17 +113,11 @@ class Lexicon:
     demonyms: dict[str, str]  # folded form -> ISO country code
     aliases: dict[str, str]  # surface form (case-sensitive) -> ISO country code
     stopwords: frozenset[str]
+    never: frozenset[str]
     first_names: frozenset[str]
     locative: frozenset[str]
     titles: frozenset[str]
     organisations: frozenset[str]
-
-
-def _plural(word: str) -> str | None:
-    # "Syrian" -> "Syrians", "Iraqi" -> "Iraqis"; "-ese", "-ish", "-ch", "-ss" forms have none.
-    if word.endswith(("ese", "ish", "ch", "ss", "sh", "i s")) or word.endswith("s"):
-        return None
-    return word + "s"
 
 
 @cache
@@ -124,9 +128,6 @@ def load_lexicon() -> Lexicon:
         form, code = line.split("\t")
         key = fold_name(form)
         demonyms.setdefault(key, code.strip())
-        plural = _plural(form)
-        if plural:
-            demonyms.setdefault(fold_name(plural), code.strip())
     aliases = {}
     for line in _lines("aliases.tsv"):
         form, code = line.split("\t")
@@ -139,10 +140,12 @@ def load_lexicon() -> Lexicon:
             sections[current] = set()
         else:
             sections[current].add(fold_name(line))
+    stops = _lines("stopwords.txt")
     return Lexicon(
         demonyms=demonyms,
         aliases=aliases,
-        stopwords=frozenset(fold_name(w) for w in _lines("stopwords.txt")),
+        stopwords=frozenset(fold_name(w.lstrip("!")) for w in stops),
+        never=frozenset(fold_name(w[1:]) for w in stops if w.startswith("!")),
         first_names=frozenset(fold_name(w) for w in _lines("firstnames.txt")),
         locative=frozenset(sections["locative"]),
         titles=frozenset(sections["titles"]),

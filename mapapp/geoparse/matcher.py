@@ -8,6 +8,7 @@ keyed by the gazetteer's fingerprint, because building it takes seconds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -123,6 +124,7 @@ def load_matcher(gazetteer: Gazetteer) -> NameMatcher:
 
 
 def _write_cache(cache_path: Path, matcher: NameMatcher) -> None:
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=cache_path.parent, prefix=".geoparse-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
@@ -134,7 +136,6 @@ def _write_cache(cache_path: Path, matcher: NameMatcher) -> None:
                 old.unlink(missing_ok=True)
     except OSError as exc:  # read-only directory: keep the in-memory matcher only
         log.info("geoparser cache not written (%s)", exc)
-        try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

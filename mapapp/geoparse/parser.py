@@ -136,8 +136,13 @@ MODIFIERS = frozenset(
     ]
 )
 # "X, Y" / "X in Y" / "suburb of Y": Y contains X.
-_CONTAINED_BETWEEN = re.compile(
-    r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s+near\s+|\s+outside\s+|\s*\(\s*)$", re.IGNORECASE
+_CONTAINED_BETWEEN = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s*\(\s*)$", re.IGNORECASE)
+# "Tripoli, north of Beirut", "Rafah near the Egyptian border": X lies near Y.
+_NEAR_BETWEEN = re.compile(
+    r"^,?\s+(?:about\s+|some\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles|mi)\s+)?"
+    r"(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|near|"
+    r"outside|close\s+to|next\s+to|on\s+the\s+outskirts\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 _CONTAINER_BETWEEN = re.compile(
     r"^\s+(?:suburb|suburbs|district|neighbourhood|neighborhood|area|camp|town|village|city|"
@@ -171,6 +176,7 @@ LEVEL_PRIOR = {
     "PPLX": 0.2,
     "CMPRF": 0.3,
 }
+NEAR_KM = 150.0
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL", "TERR"})
 REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
 
@@ -207,6 +213,7 @@ class _Group:
     best: Place | None = None
     ranked: list[Candidate] = field(default_factory=list)
     cue: bool = False
+    probability: float | None = None
 
 
 @dataclass
@@ -295,7 +302,7 @@ class Geoparser:
         hits = self.matcher.find(text)
         word_hits = self._words.find(text)
         lower_keys = {h.key for h in hits if text[h.start].islower()}
-        place_spans = {(h.start, h.end) for h in hits}
+        place_starts = {h.start for h in hits}
         titlecase = _TitleCaseLines(text)
         kept: list[_Occurrence] = []
         for hit in word_hits:
@@ -305,22 +312,33 @@ class Geoparser:
                     kept.append(_Occurrence(hit.start, hit.end, hit.key, "place", "alias"))
                 continue
             if hit.key in lex.demonyms and surface[:1].isupper():
+                if _is_language(text, hit):
+                    continue
                 kept.append(_Occurrence(hit.start, hit.end, hit.key, "demonym", "demonym"))
+        persons: set[str] = set()
         for hit in hits:
             first = text[hit.start]
             if first.islower() or not first.isalpha():
                 continue
-            occ = self._evidence(text, hit, lower_keys, place_spans, titlecase)
+            occ = self._evidence(text, hit, lower_keys, place_starts, titlecase, persons)
             if occ is not None:
                 kept.append(occ)
+        if persons:
+            # A name used as part of a person's name anywhere in the document is that person
+            # everywhere in it ("Mark Zuckerberg ... Zuckerberg said").
+            kept = [o for o in kept if o.source != "name" or o.key not in persons]
+        for occ in kept:
+            # "U.S." / "D.R. Congo": the abbreviation's last period belongs to the mention.
+            if text.startswith(".", occ.end) and "." in text[occ.start : occ.end]:
+                occ.end += 1
         # Longest first; a shorter hit inside an accepted one is dropped.
         kept.sort(key=lambda o: (-(o.end - o.start), o.start))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text) + 1)
         result = []
         for occ in kept:
-            if any(occ.start < e and s < occ.end for s, e in taken):
+            if taken.find(1, occ.start, occ.end) != -1:
                 continue
-            taken.append((occ.start, occ.end))
+            taken[occ.start : occ.end] = b"\x01" * (occ.end - occ.start)
             result.append(occ)
         result.sort(key=lambda o: o.start)
         return result
@@ -330,8 +348,9 @@ class Geoparser:
         text: str,
         hit: Hit,
         lower_keys: set[str],
-        place_spans: set[tuple[int, int]],
+        place_starts: set[int],
         titlecase: _TitleCaseLines,
+        persons: set[str],
     ) -> _Occurrence | None:
         lex = self.lexicon
         surface = text[hit.start : hit.end]
@@ -342,6 +361,8 @@ class Geoparser:
         for word in words:
             if word[0].islower() and fold_name(word) not in CONNECTORS:
                 return None
+        if key in lex.never:
+            return None
         if len(key) <= 2 or (surface.isupper() and len(key) <= 3 and " " not in key):
             return None  # "AP", "UN", "IT": abbreviations are matched through the alias list
         before = text[max(0, hit.start - 60) : hit.start]
@@ -365,6 +386,7 @@ class Geoparser:
         if common and not (cue and not sentence_start):
             return None
         if prev_word in lex.titles and prev_raw[:1].isupper():
+            persons.add(key)
             return None  # "President Assad", "Mr Jordan"
         nxt = _WORD_AFTER.search(after)
         next_raw = nxt.group(1) if nxt else ""
@@ -380,7 +402,8 @@ class Geoparser:
         if not in_title:
             if key in lex.first_names and next_is_name:
                 nxt_start = hit.end + nxt.start(1)
-                if not any(s == nxt_start for s, _ in place_spans):
+                if nxt_start not in place_starts:
+                    persons.add(fold_name(next_raw))
                     return None  # "Jordan Peterson", "Ali Larijani"
             if (
                 " " not in key
@@ -395,11 +418,13 @@ class Geoparser:
             ):
                 gap = before[prev.end() :] if prev else ""
                 prev_start = hit.start - len(before) + prev.start(1) if prev else -1
-                if gap.strip(" -") == "" and not any(s == prev_start for s, _ in place_spans):
+                if gap.strip(" -") == "" and prev_start not in place_starts:
                     # "Ali Larijani": a name right after an unknown capitalised word is a surname.
                     # Places right after places ("Tehran Iran") are left to the overlap rule.
+                    persons.add(key)
                     return None
                 if gap.strip(" -").lower() in {"al", "el"}:
+                    persons.add(key)
                     return None  # "Bashar al-Assad"
         if after.startswith(("'s", "’s")):
             evidence.append("possessive")
@@ -460,7 +485,6 @@ class Geoparser:
         keep_unresolved: bool = False,
     ) -> list[Mention]:
         """Resolve recognised occurrences to places (one sense per name and document)."""
-        w = self.weights
         groups: dict[tuple[str, str, str], _Group] = {}
         order: list[tuple[_Occurrence, _Group]] = []
         for occ in occurrences:
@@ -486,29 +510,21 @@ class Geoparser:
         self._pattern_bonuses(text, order)
         # Pass 1: prior + local patterns.
         for group in glist:
-            self._rank(group, None, None, [], focus)
+            self._rank(group, None, [], focus)
         # Document focus from pass 1: countries and admin-1 regions of the confident picks.
-        countries: dict[str, float] = defaultdict(float)
-        admin1s: dict[tuple[str, str], float] = defaultdict(float)
+        focus_votes = _Focus()
         anchors: list[tuple[_Group, Place, float]] = []
         for group in glist:
             if group.best is None:
                 continue
             conf = _confidence(group.ranked)
-            weight = conf * len(group.hits)
-            countries[group.best.country_code] += weight
-            if group.best.feature_code not in COUNTRY_CODES and group.best.admin1:
-                admin1s[(group.best.country_code, group.best.admin1)] += weight
+            focus_votes.add(group, group.best, conf * len(group.hits))
             if group.best.feature_code not in REGION_CODES:
                 anchors.append((group, group.best, conf))
-        ctotal = sum(countries.values()) or 1.0
-        atotal = sum(admin1s.values()) or 1.0
-        cshare = {k: v / ctotal for k, v in countries.items()}
-        ashare = {k: v / atotal for k, v in admin1s.items()}
         # Pass 2: add focus and nearness.
         for group in glist:
             if len(group.candidates) > 1:
-                self._rank(group, cshare, ashare, anchors, focus)
+                self._rank(group, focus_votes, anchors, focus)
         mentions = []
         for occ, group in order:
             m = self._mention(text, occ, group)
@@ -534,15 +550,18 @@ class Geoparser:
             between = text[occ_a.end : occ_b.start]
             if len(between) > 40 or ga is gb:
                 continue
+            near = False
             if _CONTAINED_BETWEEN.match(between):
                 inner, outer = ga, gb
+            elif _NEAR_BETWEEN.match(between):
+                inner, outer, near = ga, gb, True
             elif _CONTAINER_BETWEEN.match(between):
                 inner, outer = gb, ga  # "Damascus suburb of Mazzeh" reads outer-first
             elif between.strip().lower() in {"suburb of", "suburbs of"}:
                 inner, outer = gb, ga
             else:
                 continue
-            pairs = _containment_pairs(inner.candidates[:60], outer.candidates[:60])
+            pairs = _containment_pairs(inner.candidates[:60], outer.candidates[:60], near=near)
             for ci, co in pairs:
                 inner.bonus.setdefault(ci.geonameid, {})["contained"] = w.contained
                 outer.bonus.setdefault(co.geonameid, {})["container"] = w.container
@@ -550,8 +569,7 @@ class Geoparser:
     def _rank(
         self,
         group: _Group,
-        cshare: dict[str, float] | None,
-        ashare: dict[tuple[str, str], float] | None,
+        votes: _Focus | None,
         anchors: list[tuple[_Group, Place, float]],
         focus: Sequence[str] | None,
     ) -> None:
@@ -563,12 +581,12 @@ class Geoparser:
             reasons.update(group.bonus.get(place.geonameid, {}))
             if focus and place.country_code in focus:
                 reasons["explicit_focus"] = w.explicit_focus
-            if cshare is not None:
-                share = cshare.get(place.country_code, 0.0)
+            if votes is not None:
+                share = votes.country_share(group, place.country_code)
                 if share:
                     reasons["focus_country"] = w.focus_country * share
-                if ashare and place.feature_code not in COUNTRY_CODES:
-                    share = ashare.get((place.country_code, place.admin1), 0.0)
+                if place.feature_code not in COUNTRY_CODES:
+                    share = votes.admin1_share(group, place.country_code, place.admin1)
                     if share:
                         reasons["focus_admin1"] = w.focus_admin1 * share
                 near = 0.0
@@ -588,18 +606,32 @@ class Geoparser:
         start, end = occ.start, occ.end
         if group.best is None:
             return Mention(text[start:end], start, end, kind=occ.kind, raw={"source": occ.source})
-        probs = _softmax([c.score for c in group.ranked[:20]], self.weights.temperature)
+        if group.probability is None:
+            probs = _softmax([c.score for c in group.ranked[:20]], self.weights.temperature)
+            group.probability = probs[0]
         return Mention(
             text=text[start:end],
             start=start,
             end=end,
             kind=occ.kind,  # type: ignore[arg-type]
             place=group.best,
-            score=probs[0],
+            score=group.probability,
             precision=precision_of(group.best, occ.kind),
             candidates=group.ranked[:5],
             raw={"source": occ.source, "evidence": occ.evidence},
         )
+
+
+_LANGUAGE_BEFORE = re.compile(r"\b(?:in|speak|speaks|spoke|speaking|into|from)\s+$", re.IGNORECASE)
+_LANGUAGE_AFTER = re.compile(r"^[\s-]+(?:language|speaking|speaker|speakers|translation)\b", re.I)
+
+
+def _is_language(text: str, hit: Hit) -> bool:
+    """ "in English", "Arabic-speaking": the demonym names a language, not a country."""
+    return bool(
+        _LANGUAGE_BEFORE.search(text[max(0, hit.start - 12) : hit.start])
+        or _LANGUAGE_AFTER.match(text[hit.end : hit.end + 16])
+    )
 
 
 def _stripped(name: str) -> list[str]:
@@ -616,17 +648,27 @@ def _strong(group: _Group, parser: Geoparser) -> bool:
         "contained" in group.ranked[0].reasons or "container" in group.ranked[0].reasons
     ):
         return True
-    prior, _ = parser._prior(group.best, group.key)
+    if group.best.source == "curated":
+        return True  # hand-picked news names (neighbourhoods, camps): distinctive by selection
+    score = group.ranked[0].score if group.ranked else 0.0
     if " " in group.key:
-        return prior >= parser.weights.min_prior_single * 0.6
-    return prior >= parser.weights.min_prior_single
+        return score >= parser.weights.min_prior_single * 0.6
+    return score >= parser.weights.min_prior_single
 
 
-def _containment_pairs(inner: list[Place], outer: list[Place]) -> list[tuple[Place, Place]]:
+def _containment_pairs(
+    inner: list[Place], outer: list[Place], *, near: bool = False
+) -> list[tuple[Place, Place]]:
     pairs = []
     for co in outer:
         for ci in inner:
-            if ci.geonameid != co.geonameid and _contains(co, ci):
+            if ci.geonameid == co.geonameid:
+                continue
+            if _contains(co, ci) or (
+                near
+                and co.feature_code not in COUNTRY_CODES
+                and haversine_km(co.lat, co.lon, ci.lat, ci.lon) < NEAR_KM
+            ):
                 pairs.append((ci, co))
     return pairs
 
@@ -663,6 +705,47 @@ def _confidence(ranked: list[Candidate]) -> float:
     if len(ranked) == 1:
         return 1.0
     return min(1.0, max(0.0, ranked[0].score - ranked[1].score) / 0.5)
+
+
+class _Focus:
+    """Where the document's confident mentions fall; a name's own vote is left out of its share
+    so a wrong first guess cannot confirm itself."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, float] = defaultdict(float)
+        self.admin1s: dict[tuple[str, str], float] = defaultdict(float)
+        self.own: dict[int, tuple[Place, float]] = {}
+        self.ctotal = 0.0
+        self.atotal = 0.0
+
+    def add(self, group: _Group, place: Place, weight: float) -> None:
+        self.own[id(group)] = (place, weight)
+        self.countries[place.country_code] += weight
+        self.ctotal += weight
+        if place.feature_code not in COUNTRY_CODES and place.admin1:
+            self.admin1s[(place.country_code, place.admin1)] += weight
+            self.atotal += weight
+
+    def country_share(self, group: _Group, cc: str) -> float:
+        own, weight = self.own.get(id(group), (None, 0.0))
+        total = self.ctotal - weight
+        if total <= 0:
+            return 0.0
+        votes = self.countries.get(cc, 0.0) - (weight if own and own.country_code == cc else 0.0)
+        return max(0.0, votes) / total
+
+    def admin1_share(self, group: _Group, cc: str, admin1: str) -> float:
+        if not admin1:
+            return 0.0
+        own, weight = self.own.get(id(group), (None, 0.0))
+        mine = own is not None and own.feature_code not in COUNTRY_CODES and bool(own.admin1)
+        total = self.atotal - (weight if mine else 0.0)
+        if total <= 0:
+            return 0.0
+        votes = self.admin1s.get((cc, admin1), 0.0)
+        if mine and (own.country_code, own.admin1) == (cc, admin1):
+            votes -= weight
+        return max(0.0, votes) / total
 
 
 class _TitleCaseLines:

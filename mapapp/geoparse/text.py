@@ -35,9 +35,7 @@ def looks_like_html(text: str) -> bool:
     head = text.lstrip()[:200].lower()
     if head.startswith(("<!doctype", "<html", "<?xml")):
         return True
-    hits = 0
-    for _ in _HTML_HINT.finditer(text, 0, min(len(text), 200_000)):
-        hits += 1
+    for hits, _ in enumerate(_HTML_HINT.finditer(text, 0, min(len(text), 200_000)), start=1):
         if hits >= 2:
             return True
     return False
@@ -45,9 +43,9 @@ def looks_like_html(text: str) -> bool:
 
 def strip_html(html: str) -> str:
     """The visible text of an HTML document or fragment (scripts and styles dropped)."""
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(_BLOCK_TAG.sub(r"\n<\1", html))
+    tree = LexborHTMLParser(_BLOCK_TAG.sub(r"\n<\1", html))
     tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe", "head"])
     root = tree.body or tree.root
     text = root.text(separator="") if root is not None else ""
