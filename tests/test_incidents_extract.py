@@ -252,3 +252,12 @@ def test_bad_input_gets_clear_errors() -> None:
     with pytest.raises(ArticleError):
         extract_incidents(Article(key="k", text="a\x00b", content_hash="h"), [], layer="x")
     assert extract_incidents(Article(key="k", text="   ", content_hash="h"), [], layer="x") == []
+
+
+def test_two_event_types_in_one_sentence_each_get_their_own_place() -> None:
+    text = "Russian missiles struck Kharkiv on Thursday, while clashes continued near Pokrovsk."
+    got = {(i.event_type, i.location.name, i.location.geo_precision) for i in run(text)}
+    assert got == {("Explosions/Remote violence", "Kharkiv", 1), ("Battles", "Pokrovsk", 2)}
+    # Without a place of its own, a second event type in the sentence is not invented.
+    text = "Ali Larijani was meeting officials in Damascus when a nearby building was hit by an airstrike."
+    assert [i.event_type for i in run(text)] == ["Explosions/Remote violence"]

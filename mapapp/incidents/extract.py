@@ -42,6 +42,7 @@ from mapapp.incidents.rules import (
     HYPOTHETICAL,
     REFERENCE_BEFORE,
     RULES,
+    RULES_BY_KEY,
     Rule,
 )
 from mapapp.incidents.sentences import Sentence, sentence_at, split_sentences
@@ -226,7 +227,7 @@ _ACTOR_VERBS = re.compile(
 class _Candidate:
     mention: Mention
     place: Place
-    tier: int  # lower is better: 0 governed in sentence ... 4 weak in context
+    tier: float  # lower is better: 0 governed in the trigger's clause ... 5 weak in context
     relation: str
     where: str
     precision: int
@@ -367,26 +368,37 @@ def _in_name_chain(before: str, after: str, *, bare: bool = False) -> bool:
 
 
 def _clause(text: str, pos: int) -> str:
-    start = 0
-    end = len(text)
+    start, end = _clause_bounds(text, pos)
+    return text[start:end]
+
+
+def _find_triggers(s: Sentence) -> list[tuple[Rule, re.Match[str]]]:
+    """The first live trigger of each event type, most specific type first."""
+    out: list[tuple[Rule, re.Match[str]]] = []
+    types: set[str] = set()
+    for rule in RULES:
+        if rule.event_type in types:
+            continue
+        for m in rule.pattern.finditer(s.text):
+            if REFERENCE_BEFORE.search(s.text[max(0, m.start() - 80) : m.start()]):
+                continue
+            if HYPOTHETICAL.search(_clause(s.text, m.start())):
+                continue
+            out.append((rule, m))
+            types.add(rule.event_type)
+            break
+    return out
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    start, end = 0, len(text)
     for m in CLAUSE_BOUNDARY.finditer(text):
         if m.end() <= pos:
             start = m.end()
         elif m.start() >= pos:
             end = m.start()
             break
-    return text[start:end]
-
-
-def _find_trigger(s: Sentence) -> tuple[Rule, re.Match[str]] | None:
-    for rule in RULES:
-        for m in rule.pattern.finditer(s.text):
-            if REFERENCE_BEFORE.search(s.text[max(0, m.start() - 80) : m.start()]):
-                continue
-            if HYPOTHETICAL.search(_clause(s.text, m.start())):
-                continue
-            return rule, m
-    return None
+    return start, end
 
 
 _REPORTING = re.compile(
@@ -453,6 +465,7 @@ def _candidates(
     support: dict[str, set[str]],
 ) -> list[_Candidate]:
     out = []
+    clause = _clause_bounds(s.text, trigger_pos) if trigger_pos >= 0 else (0, len(s.text))
     for mention in mentions:
         if mention.kind != "place" or mention.place is None:
             continue
@@ -474,6 +487,8 @@ def _candidates(
             precision = 2
         strong = relation == "in" or (relation == "bare" and precision == 1 and where == "sentence")
         tier = base_tier + (0 if relation == "in" else 1 if strong else 3)
+        if where == "sentence" and not clause[0] <= start < clause[1]:
+            tier += 1.5  # a place in another clause of the sentence ties less
         out.append(
             _Candidate(
                 mention,
@@ -683,6 +698,82 @@ def _aligned(text: str, m: Mention) -> bool:
     return text[m.start : m.end] == m.text
 
 
+def _event_for(
+    s: Sentence,
+    rule: Rule,
+    trig: re.Match[str],
+    dates: list[DateExpr],
+    ref: dt.date | None,
+    sentences: list[Sentence],
+    by_sentence: dict[int, list[Mention]],
+    by_index: dict[int, int],
+    dateline: list[Mention],
+    support: dict[str, set[str]],
+) -> _Event | None:
+    """The event of one trigger: date, place, actors, fatalities; None when it cannot be placed."""
+    chosen = _choose_date(s.text, dates, trig.start(), ref)
+    if chosen is None:
+        return None
+    date, precision, note, how = chosen
+    own = by_sentence.get(s.index, [])
+    cands = _candidates(s, own, trig.start(), where="sentence", base_tier=0, support=support)
+    # Neighbours and the dateline may place an event of the reporting day, never an older
+    # event with its own date (that one is placed by its own sentence or not at all).
+    current = how == "assumed" or (
+        ref is not None and date is not None and abs((ref - date).days) <= 1
+    )
+    if current:
+        for where, idx in (("previous", s.index - 1), ("next", s.index + 1)):
+            if 0 <= idx < len(sentences) and not BACKGROUND.search(sentences[idx].text):
+                nb = sentences[idx]
+                if any(d.date not in (None, date) for d in find_dates(nb.text, ref)):
+                    continue  # the neighbour is about another day
+                cands += _candidates(
+                    nb,
+                    by_sentence.get(idx, []),
+                    -1000,
+                    where=where,
+                    base_tier=2,
+                    support=support,
+                )
+        for m in dateline:
+            host = sentences[by_index[id(m)]]
+            cands += [
+                c
+                for c in _candidates(
+                    host, [m], -1000, where="dateline", base_tier=2, support=support
+                )
+                if c.relation != "in"
+            ] or []
+    best = _best_candidate(cands)
+    if best is None:
+        return None
+    actors = find_actors(
+        s.text,
+        trig.start(),
+        trig.end(),
+        subject_countries=_subject_countries(s, own, trig.start()),
+    )
+    if rule.key == "takeover" and any(a.startswith("Military Forces of") for a in actors):
+        rule = RULES_BY_KEY["retake"]  # state forces taking a place back
+    killed, injured = read_fatalities(s.text)
+    return _Event(
+        rule=rule,
+        sentence=s,
+        trigger=trig.group(0),
+        trigger_start=trig.start(),
+        date=date,
+        date_precision=precision,
+        date_note=note,
+        date_how=how,
+        loc=best,
+        actors=actors,
+        killed=killed.value if killed else None,
+        killed_lower=killed.lower_bound if killed else False,
+        injured=injured.value if injured else None,
+    )
+
+
 def _check_article(article: Article, layer: str) -> str:
     if not isinstance(layer, str) or not layer.strip():
         raise InvalidInput("A layer name is required to extract incidents.")
@@ -746,75 +837,17 @@ def extract_incidents(
             last_date = day_dates[-1]
         if BACKGROUND.search(s.text):
             continue
-        found = _find_trigger(s)
-        if found is None:
-            continue
-        rule, trig = found
-        chosen = _choose_date(s.text, dates, trig.start(), ref)
-        if chosen is None:
-            continue
-        date, precision, note, how = chosen
-        own = by_sentence.get(s.index, [])
-        cands = _candidates(s, own, trig.start(), where="sentence", base_tier=0, support=support)
-        # Neighbours and the dateline may place an event of the reporting day, never an older
-        # event with its own date (that one is placed by its own sentence or not at all).
-        current = how == "assumed" or (
-            ref is not None and date is not None and abs((ref - date).days) <= 1
-        )
-        if current:
-            for where, idx in (("previous", s.index - 1), ("next", s.index + 1)):
-                if 0 <= idx < len(sentences) and not BACKGROUND.search(sentences[idx].text):
-                    nb = sentences[idx]
-                    if any(d.date not in (None, date) for d in find_dates(nb.text, ref)):
-                        continue
-                    cands += _candidates(
-                        nb,
-                        by_sentence.get(idx, []),
-                        -1000,
-                        where=where,
-                        base_tier=2,
-                        support=support,
-                    )
-            for m in dateline:
-                host = sentences[by_index[id(m)]]
-                cands += [
-                    c
-                    for c in _candidates(
-                        host, [m], -1000, where="dateline", base_tier=2, support=support
-                    )
-                    if c.relation != "in"
-                ] or []
-        best = _best_candidate(cands)
-        if best is None:
-            continue
-        actors = find_actors(
-            s.text,
-            trig.start(),
-            trig.end(),
-            subject_countries=_subject_countries(s, own, trig.start()),
-        )
-        if rule.key == "takeover" and any(a.startswith("Military Forces of") for a in actors):
-            from mapapp.incidents.rules import RULES_BY_KEY
-
-            rule = RULES_BY_KEY["retake"]
-        killed, injured = read_fatalities(s.text)
-        events.append(
-            _Event(
-                rule=rule,
-                sentence=s,
-                trigger=trig.group(0),
-                trigger_start=trig.start(),
-                date=date,
-                date_precision=precision,
-                date_note=note,
-                date_how=how,
-                loc=best,
-                actors=actors,
-                killed=killed.value if killed else None,
-                killed_lower=killed.lower_bound if killed else False,
-                injured=injured.value if injured else None,
+        placed: list[int] = []
+        for n, (rule, trig) in enumerate(_find_triggers(s)):
+            event = _event_for(
+                s, rule, trig, dates, ref, sentences, by_sentence, by_index, dateline, support
             )
-        )
+            if event is None:
+                continue
+            if n and (event.loc.tier >= 1 or event.loc.place.geonameid in placed):
+                continue  # a second event type in one sentence needs its own place
+            placed.append(event.loc.place.geonameid)
+            events.append(event)
     incidents = [_to_incident(g, article, layer) for g in _merge(events, ref)]
     seen: dict[str, int] = {}
     for inc in incidents:  # two incidents can only share an id by a hash collision of equal keys
