@@ -173,6 +173,7 @@ def test_configured_tile_host_is_allowed_as_image_source(tmp_path, store_url) ->
     "path",
     [
         "/api/layers",
+        "/api/layers/syria",
         "/api/layers/syria/incidents/a1",
         "/layers/syria.geojson",
         "/layers/syria.csv",

@@ -28,7 +28,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EMBED_PREFIX = "/embed/"
 # Public, read-only data: open to cross-origin GET.
-_PUBLIC_READ = re.compile(r"^/(ogc(/.*)?|layers/[^/]+|api/layers(/[^/]+/incidents/[^/]+)?)$")
+_PUBLIC_READ = re.compile(
+    r"^/(ogc(/.*)?|layers/[^/]+|oembed|api/layers(/[^/]+(/incidents/[^/]+)?)?)$"
+)
 # Responses that must never set a cookie (embeds in third-party pages, anonymous API reads).
 _COOKIELESS = re.compile(r"^/(embed/|oembed|ogc(/|$)|layers/|api/)")
 _SAFE_REQUEST_HEADERS = {
