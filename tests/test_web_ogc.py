@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -276,3 +277,13 @@ def test_owslib_reads_the_api(live_url: str) -> None:
 
     with pytest.raises(RuntimeError, match="unknown_layer"):
         api.collection_items("nowhere")
+
+
+def test_items_and_download_validate_as_geojson(client) -> None:
+    import geojson_validator
+
+    for path in ["/ogc/collections/syria/items?limit=3", "/layers/syria.geojson"]:
+        doc = json.loads(client.get(path).get_data())
+        assert geojson_validator.validate_structure(doc, check_crs=True) == {}, path
+    feature = client.get("/ogc/collections/syria/items/a1").get_json()
+    assert geojson_validator.validate_structure(feature, check_crs=True) == {}
