@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from gazetteer.coords import haversine_km, validate_latlon
+from gazetteer.coords import validate_latlon
 from gazetteer.errors import (
     GazetteerUnavailable,
     ImportFormatError,
@@ -619,20 +619,23 @@ class _Feeder:
         country (as ``Gazetteer.reverse`` does). Queried on the writer's own connection: a
         reader connection could not read while this transaction holds its locks."""
         lat, lon = record.lat, record.lon
-        d = 0.25
-        while d <= 16.0:
+        d = 0.1
+        while d <= 25.6:
+            # Equirectangular distance is exact enough to pick the nearest within a small box,
+            # and SQLite computes it without a Python round trip per row.
+            kx = math.cos(math.radians(lat)) ** 2
             dlon = min(180.0, d / max(0.01, math.cos(math.radians(min(89.0, abs(lat) + d)))))
-            rows = self.conn.execute(
-                "SELECT p.admin1, p.lat, p.lon FROM place_rtree AS r "
-                "JOIN place AS p ON p.geonameid = r.id "
+            row = self.conn.execute(
+                "SELECT p.admin1 FROM place_rtree AS r JOIN place AS p ON p.geonameid = r.id "
                 "WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ? "
-                "AND p.country_code = ? AND p.admin1 != '' AND p.feature_class = 'P'",
-                (lat - d, lat + d, lon - dlon, lon + dlon, record.country_code),
-            ).fetchall()
-            if rows:
-                code = min(rows, key=lambda r: haversine_km(lat, lon, r[1], r[2]))[0]
-                record.admin1 = code
-                record.parent_id = self.admin1_ids.get((record.country_code, code))
+                "AND p.country_code = ? AND p.admin1 != '' AND p.feature_class = 'P' "
+                "ORDER BY (p.lat - ?) * (p.lat - ?) + ? * (p.lon - ?) * (p.lon - ?) LIMIT 1",
+                (lat - d, lat + d, lon - dlon, lon + dlon, record.country_code)
+                + (lat, lat, kx, lon, lon),
+            ).fetchone()
+            if row is not None:
+                record.admin1 = row[0]
+                record.parent_id = self.admin1_ids.get((record.country_code, row[0]))
                 return
             d *= 4
 
