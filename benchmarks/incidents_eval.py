@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mapapp.incidents.evaluate import evaluate, markdown_table  # noqa: E402
 from mapapp.incidents.extract import extract_incidents  # noqa: E402
 from mapapp.store.base import Article  # noqa: E402
-from tests.incidents_gold import GOLD, HELDOUT, mentions_for  # noqa: E402
+from tests.incidents_gold import GOLD, HELDOUT, HELDOUT2, mentions_for  # noqa: E402
 
 
 def run(articles, parser):
@@ -35,6 +35,7 @@ def main() -> None:
     rows = {
         "dev set, stand-in geoparser": run(GOLD, mentions_for),
         "held-out set, stand-in geoparser": run(HELDOUT, mentions_for),
+        "harder set, stand-in geoparser": run(HELDOUT2, mentions_for),
     }
     try:
         from gazetteer import Gazetteer
@@ -47,6 +48,7 @@ def main() -> None:
 
         rows["dev set, real geoparser"] = run(GOLD, real)
         rows["held-out set, real geoparser"] = run(HELDOUT, real)
+        rows["harder set, real geoparser"] = run(HELDOUT2, real)
     except Exception as exc:  # the real geoparser is optional for this benchmark
         print(f"(real geoparser unavailable: {type(exc).__name__}: {exc})\n")
     print(markdown_table(rows))
@@ -55,7 +57,7 @@ def main() -> None:
             for err in m.errors:
                 print(f"- {name}: {err}")
 
-    articles = list(GOLD + HELDOUT)
+    articles = list(GOLD + HELDOUT + HELDOUT2)
     prepared = [
         (
             Article(key=a.key, text=a.text, content_hash="h", published=a.published),

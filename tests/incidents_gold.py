@@ -79,6 +79,15 @@ PLACES: dict[str, Place] = {
     "Kisumu": _p(191245, "Kisumu", -0.10221, 34.76171, "PPLA", "KE", "07", 216_479),
     "Tbilisi": _p(611717, "Tbilisi", 41.69411, 44.83368, "PPLC", "GE", "04", 1_049_498),
     "Georgia": _p(614540, "Georgia", 42.0, 43.5, "PCLI", "GE", "", 3_731_000),
+    # Coordinates from GeoNames/Wikipedia; ids below 10,000 are local to this test set.
+    "Deir al-Balah": _p(1001, "Deir al-Balah", 31.41783, 34.35033, "PPL", "PS", "", 75_000),
+    "Nuseirat": _p(1002, "Nuseirat", 31.44889, 34.3925, "PPL", "PS", "", 84_000),
+    "Tyre": _p(1003, "Tyre", 33.27333, 35.19389, "PPLA", "LB", "", 135_204),
+    "Nabatieh": _p(1004, "Nabatieh", 33.37889, 35.48389, "PPLA", "LB", "", 80_000),
+    "Zaporizhzhia": _p(1005, "Zaporizhzhia", 47.82289, 35.19031, "PPLA", "UA", "", 722_713),
+    "Wad Madani": _p(1006, "Wad Madani", 14.40118, 33.51989, "PPLA", "SD", "", 345_290),
+    "Bunia": _p(1007, "Bunia", 1.56667, 30.25, "PPLA", "CD", "", 96_764),
+    "Port Sudan": _p(1008, "Port Sudan", 19.61745, 37.21644, "PPLA", "SD", "", 489_725),
     "Beijing": _p(1816670, "Beijing", 39.9075, 116.39723, "PPLC", "CN", "22", 18_960_744),
     "Washington": _p(4140963, "Washington", 38.89511, -77.03637, "PPLC", "US", "DC", 689_545),
 }
@@ -360,5 +369,85 @@ HELDOUT: tuple[GoldArticle, ...] = (
         "reported on Tuesday.",
         D(2024, 10, 15),
         (),
+    ),
+)
+
+
+# A second held-out set: longer, harder articles written after all rule changes, reported as is.
+HELDOUT2: tuple[GoldArticle, ...] = (
+    GoldArticle(
+        "h2-gaza-long",
+        "Strike on Deir al-Balah school kills 15\n\n"
+        "At least 15 people were killed when an Israeli strike hit a school-turned-shelter in "
+        "Deir al-Balah on Saturday, Gaza's civil defence agency said. The Israeli military said it "
+        "had targeted a Hamas command centre inside the compound.\n\n"
+        "In Nuseirat, tanks shelled houses on Sunday, residents said.\n\n"
+        "The war began after Hamas's October 7, 2023 attack on southern Israel, which killed about "
+        "1,200 people.",
+        D(2024, 7, 28),
+        (
+            GoldEvent(EXP, "Deir al-Balah", D(2024, 7, 27)),
+            GoldEvent(EXP, "Nuseirat", D(2024, 7, 28)),
+        ),
+    ),
+    GoldArticle(
+        "h2-lebanon",
+        "Israeli warplanes struck the southern city of Tyre and the town of Nabatieh on Wednesday, "
+        "Lebanon's state news agency NNA reported. On Wednesday evening, Hezbollah said it fired "
+        "rockets at northern Israel.",
+        D(2024, 10, 17),
+        (
+            GoldEvent(EXP, "Tyre", D(2024, 10, 16)),
+            GoldEvent(EXP, "Nabatieh", D(2024, 10, 16)),
+            GoldEvent(EXP, "Israel", D(2024, 10, 16)),
+        ),
+    ),
+    GoldArticle(
+        "h2-zaporizhzhia",
+        "A Russian guided bomb hit an industrial site in Zaporizhzhia on Monday, killing two "
+        "workers and wounding 11, regional governor Ivan Fedorov said on Telegram. Kyiv has urged "
+        "allies to supply more air defence systems. Russia says it does not target civilians.",
+        D(2024, 11, 5),
+        (GoldEvent(EXP, "Zaporizhzhia", D(2024, 11, 4)),),
+    ),
+    GoldArticle(
+        "h2-wad-madani",
+        "The RSF stormed villages east of Wad Madani last week, killing dozens of civilians, "
+        "according to the Sudan Doctors Network. The army regained control of Wad Madani in "
+        "January.",
+        D(2025, 2, 20),
+        (
+            GoldEvent(VAC, "Wad Madani", D(2025, 2, 10)),
+            GoldEvent(BAT, "Wad Madani", D(2025, 1, 1)),
+        ),
+    ),
+    GoldArticle(
+        "h2-bunia",
+        "Suspected CODECO militiamen attacked a displacement camp near Bunia overnight Tuesday, "
+        "killing at least eight people, the UN said.",
+        D(2024, 10, 3),
+        (GoldEvent(VAC, "Bunia", D(2024, 10, 1)),),
+    ),
+    GoldArticle(
+        "h2-port-sudan",
+        "Hundreds of people demonstrated in Port Sudan on Friday to demand an end to the war. No "
+        "incidents were reported.",
+        D(2024, 8, 18),
+        (GoldEvent(PRO, "Port Sudan", D(2024, 8, 16)),),
+    ),
+    GoldArticle(
+        "h2-background-ukraine",
+        "Since the full-scale invasion in February 2022, Russian forces have launched thousands of "
+        "missiles at Ukrainian cities, including Kyiv and Kharkiv. Western officials expect the "
+        "fighting to intensify in the spring.",
+        D(2024, 12, 1),
+        (),
+    ),
+    GoldArticle(
+        "h2-tbilisi-arrest",
+        "Georgian police on Saturday arrested opposition leader Nika Melia in Tbilisi, his party "
+        "said.",
+        D(2024, 12, 8),
+        (GoldEvent(STR, "Tbilisi", D(2024, 12, 7)),),
     ),
 )

@@ -261,3 +261,17 @@ def test_two_event_types_in_one_sentence_each_get_their_own_place() -> None:
     # Without a place of its own, a second event type in the sentence is not invented.
     text = "Ali Larijani was meeting officials in Damascus when a nearby building was hit by an airstrike."
     assert [i.event_type for i in run(text)] == ["Explosions/Remote violence"]
+
+
+def test_places_listed_together_get_one_incident_each() -> None:
+    text = "Israeli warplanes struck Khan Younis and the town of Rafah on Thursday, killing nine."
+    incidents = run(text)
+    assert sorted(i.location.name for i in incidents) == ["Khan Yunis", "Rafah"]  # 7 km apart
+    assert sorted(str(i.fatalities) for i in incidents) == ["9", "None"]  # the toll is not doubled
+    assert len({i.id for i in incidents}) == 2
+
+
+def test_weekday_after_overnight_dates_the_event() -> None:
+    incidents = run("Gunmen attacked villagers near Beni overnight Tuesday.", dt.date(2024, 10, 3))
+    assert incidents[0].event_date == dt.date(2024, 10, 1)
+    assert incidents[0].location.geo_precision == 2

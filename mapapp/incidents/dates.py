@@ -48,7 +48,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative_day",
         re.compile(
-            r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|last night|overnight|"
+            r"\b(?P<rel>the day before yesterday|yesterday|today|tonight|"
+            # "overnight Tuesday", "last night into Monday": the weekday dates it.
+            r"(?:last night|overnight)(?!\s+(?:on\s+|into\s+|to\s+)?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun))|"
             r"this (?:morning|afternoon|evening)|(?P<n>\d+|one|two|three|four|five|six|seven|"
             r"eight|nine|ten|a) days? (?:ago|earlier))\b",
             re.I,

@@ -390,9 +390,18 @@ def _find_triggers(s: Sentence) -> list[tuple[Rule, re.Match[str]]]:
     return out
 
 
-def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+# Coarser than ``CLAUSE_BOUNDARY``: "and" joins places of one event ("Tyre and Nabatieh").
+_LOCALITY_BOUNDARY = re.compile(
+    r";|:|\s[-–—]\s|,\s(?=(?:but|while|which|who|whereas|although|when)\b)|"
+    r"\s(?=(?:but|while|whereas|although|when|because)\s)"
+)
+
+
+def _clause_bounds(
+    text: str, pos: int, boundary: re.Pattern[str] = CLAUSE_BOUNDARY
+) -> tuple[int, int]:
     start, end = 0, len(text)
-    for m in CLAUSE_BOUNDARY.finditer(text):
+    for m in boundary.finditer(text):
         if m.end() <= pos:
             start = m.end()
         elif m.start() >= pos:
@@ -465,7 +474,11 @@ def _candidates(
     support: dict[str, set[str]],
 ) -> list[_Candidate]:
     out = []
-    clause = _clause_bounds(s.text, trigger_pos) if trigger_pos >= 0 else (0, len(s.text))
+    clause = (
+        _clause_bounds(s.text, trigger_pos, _LOCALITY_BOUNDARY)
+        if trigger_pos >= 0
+        else (0, len(s.text))
+    )
     for mention in mentions:
         if mention.kind != "place" or mention.place is None:
             continue
@@ -526,7 +539,7 @@ def _best_candidate(cands: list[_Candidate]) -> _Candidate | None:
     return best
 
 
-def _same_area(a: _Candidate, b: _Candidate) -> bool:
+def _same_area(a: _Candidate, b: _Candidate, *, radius_km: float = MERGE_RADIUS_KM) -> bool:
     pa, pb = a.place, b.place
     if pa.geonameid == pb.geonameid:
         return True
@@ -542,7 +555,7 @@ def _same_area(a: _Candidate, b: _Candidate) -> bool:
             return True
     if a.precision == 3 or b.precision == 3:
         return False
-    return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= MERGE_RADIUS_KM
+    return haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= radius_km
 
 
 def _specificity(e: _Event) -> tuple[int, int, int]:
@@ -572,6 +585,8 @@ def _merge(events: list[_Event], ref: dt.date | None) -> list[_Event]:
                 g.rule.event_type == e.rule.event_type
                 and g.rule.sub_event_type == e.rule.sub_event_type
                 and all(_dates_compatible(m, e, ref) for m in g.members)
+                # places listed in one sentence stay apart (see ``_coordinated``)
+                and all(m.sentence.index != e.sentence.index for m in g.members)
                 and _same_area(g.loc, e.loc)
             ):
                 g.members.append(e)
@@ -709,11 +724,11 @@ def _event_for(
     by_index: dict[int, int],
     dateline: list[Mention],
     support: dict[str, set[str]],
-) -> _Event | None:
-    """The event of one trigger: date, place, actors, fatalities; None when it cannot be placed."""
+) -> list[_Event]:
+    """The events of one trigger (one per place): date, place, actors, fatalities."""
     chosen = _choose_date(s.text, dates, trig.start(), ref)
     if chosen is None:
-        return None
+        return []
     date, precision, note, how = chosen
     own = by_sentence.get(s.index, [])
     cands = _candidates(s, own, trig.start(), where="sentence", base_tier=0, support=support)
@@ -747,7 +762,7 @@ def _event_for(
             ] or []
     best = _best_candidate(cands)
     if best is None:
-        return None
+        return []
     actors = find_actors(
         s.text,
         trig.start(),
@@ -757,21 +772,62 @@ def _event_for(
     if rule.key == "takeover" and any(a.startswith("Military Forces of") for a in actors):
         rule = RULES_BY_KEY["retake"]  # state forces taking a place back
     killed, injured = read_fatalities(s.text)
-    return _Event(
-        rule=rule,
-        sentence=s,
-        trigger=trig.group(0),
-        trigger_start=trig.start(),
-        date=date,
-        date_precision=precision,
-        date_note=note,
-        date_how=how,
-        loc=best,
-        actors=actors,
-        killed=killed.value if killed else None,
-        killed_lower=killed.lower_bound if killed else False,
-        injured=injured.value if injured else None,
+    places = [best, *_coordinated(s, best, cands)]
+    return [
+        _Event(
+            rule=rule,
+            sentence=s,
+            trigger=trig.group(0),
+            trigger_start=trig.start(),
+            date=date,
+            date_precision=precision,
+            date_note=note,
+            date_how=how,
+            loc=loc,
+            actors=actors,
+            # A toll is reported for the whole sentence: only the first place carries it.
+            killed=killed.value if killed and loc is best else None,
+            killed_lower=killed.lower_bound if killed and loc is best else False,
+            injured=injured.value if injured and loc is best else None,
+        )
+        for loc in places
+    ]
+
+
+_COORDINATION = re.compile(
+    r"^\s*(?:,\s*(?:and\s+)?|and\s+|as well as\s+|&\s+)(?:the\s+)?"
+    r"(?:(?:[\w-]+\s+){0,3}of\s+)?(?:the\s+)?$"
+)
+
+
+def _coordinated(s: Sentence, best: _Candidate, cands: list[_Candidate]) -> list[_Candidate]:
+    """Places listed with the chosen one ("struck Tyre and the town of Nabatieh"): ACLED codes
+    one event per location, so each distinct place of the list gets its own event."""
+    if best.where != "sentence":
+        return []
+    run = sorted(
+        (c for c in cands if c.where == "sentence" and c.tier == best.tier),
+        key=lambda c: c.mention.start,
     )
+    i = next(k for k, c in enumerate(run) if c is best)
+    lo = hi = i
+    while lo > 0 and _COORDINATION.match(
+        s.text[run[lo - 1].mention.end - s.start : run[lo].mention.start - s.start]
+    ):
+        lo -= 1
+    while hi < len(run) - 1 and _COORDINATION.match(
+        s.text[run[hi].mention.end - s.start : run[hi + 1].mention.start - s.start]
+    ):
+        hi += 1
+    out: list[_Candidate] = []
+    for c in run[lo : hi + 1]:
+        if c is best or c.precision > best.precision:
+            continue
+        # Named side by side, two places are distinct even when close: only containment merges.
+        if any(_same_area(c, other, radius_km=0.0) for other in (best, *out)):
+            continue
+        out.append(c)
+    return out
 
 
 def _check_article(article: Article, layer: str) -> str:
@@ -839,15 +895,15 @@ def extract_incidents(
             continue
         placed: list[int] = []
         for n, (rule, trig) in enumerate(_find_triggers(s)):
-            event = _event_for(
+            found = _event_for(
                 s, rule, trig, dates, ref, sentences, by_sentence, by_index, dateline, support
             )
-            if event is None:
+            if not found:
                 continue
-            if n and (event.loc.tier >= 1 or event.loc.place.geonameid in placed):
+            if n and (found[0].loc.tier >= 1 or found[0].loc.place.geonameid in placed):
                 continue  # a second event type in one sentence needs its own place
-            placed.append(event.loc.place.geonameid)
-            events.append(event)
+            placed.extend(e.loc.place.geonameid for e in found)
+            events.extend(found)
     incidents = [_to_incident(g, article, layer) for g in _merge(events, ref)]
     seen: dict[str, int] = {}
     for inc in incidents:  # two incidents can only share an id by a hash collision of equal keys

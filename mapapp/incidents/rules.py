@@ -52,7 +52,8 @@ RULES: tuple[Rule, ...] = (
         "Air/drone strike",
         r"\b(?:air[- ]?strikes?|air[- ]?raids?|drone (?:strikes?|attacks?)|warplanes?|"
         r"fighter jets?|helicopter gunships?|bombed from the air|aerial (?:bombardment|attacks?|"
-        r"bombing)|struck by (?:a )?drones?|(?:kamikaze|attack|armed) drones?|"
+        r"bombing|bombs?)|struck by (?:a )?drones?|(?:kamikaze|attack|armed) drones?|"
+        r"(?:guided|glide|gliding|barrel|cluster) bombs?|bombs? (?:was |were )?dropped|"
         + _MIL_ADJ
         + r" (?:air |drone )?strikes?|strikes? (?:on|against|targeting|targeted|hit|struck|killed)"
         r"|(?:jets|aircraft|drones?) (?:struck|bombed|hit|pounded|targeted))\b",
@@ -113,10 +114,10 @@ RULES: tuple[Rule, ...] = (
         "attack_civilians",
         VAC,
         "Attack",
-        r"\b(?:massacre[ds]?|executed|execution|killed (?:\w+ ){0,3}civilians|"
+        r"\b(?:massacre[ds]?|executed|execution|kill(?:ed|ing) (?:\w+ ){0,3}civilians|"
         r"civilians (?:were |have been )?(?:killed|shot|murdered)|gunmen|shot dead|murdered|"
-        r"attacked (?:a |the )?(?:village|villagers|civilians|market|displacement camp)|"
-        r"(?:stormed|raided) (?:a |the )?village)\b",
+        r"attacked (?:a |the )?(?:villages?|villagers|civilians|market|displacement camp)|"
+        r"(?:stormed|raided|torched) (?:a |the |several |two |three )?villages?)\b",
     ),
     _r(
         "excessive_force",
