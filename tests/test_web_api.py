@@ -392,3 +392,11 @@ def test_serve_command_runs_the_dev_server(monkeypatch, tmp_path: Path, store_ur
     refused = CliRunner().invoke(main, ["serve"])
     assert refused.exit_code == 2
     assert "MAPAPP_SECRET_KEY" in refused.output
+
+
+def test_store_queries_get_the_configured_timeout(tmp_path: Path, store_url: str) -> None:
+    from mapapp.web.db import get_store
+
+    app = make_app(tmp_path, store_url, QUERY_TIMEOUT_MS=1234)
+    with app.test_request_context("/api/layers"):
+        assert get_store().timeout_ms == 1234

@@ -44,7 +44,12 @@ def get_store() -> IncidentStore:
                 store = kept[1]
             elif kept is not None:
                 kept[1].close()
-        g.store = store if store is not None else open_store(url)
+        if store is None:
+            store = open_store(url)
+            if hasattr(store, "timeout_ms"):
+                # A runaway query becomes a clear StoreError instead of a stuck worker.
+                store.timeout_ms = int(current_app.config.get("QUERY_TIMEOUT_MS") or 0) or None
+        g.store = store
     return g.store
 
 
