@@ -101,9 +101,12 @@ def test_common_word_place_with_locative_cue(parser):
 
 
 def test_surname_after_given_name_is_dropped_everywhere(parser):
-    text = "Officials met Ali Damascus in Beirut. Damascus said he was pleased."
+    text = "Officials met Ali Mazzeh in Beirut. Mazzeh said he was pleased."
     mentions = parser.parse(text)
     assert [m.text for m in mentions] == ["Beirut"]
+    # A prominent place is a surname only where it follows a given name.
+    text = "Officials met with Ali Damascus in Beirut. In Damascus, he said he was pleased."
+    assert [m.start for m in parser.parse(text)] == [text.index("Beirut"), text.index("Damascus,")]
 
 
 def test_multiword_and_abbreviations(parser):

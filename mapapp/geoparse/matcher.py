@@ -92,9 +92,10 @@ class NameMatcher:
 
 
 def _fingerprint(gazetteer: Gazetteer) -> str:
-    fp = getattr(gazetteer, "fingerprint", None)
-    if callable(fp):
-        fp = fp()
+    meta = getattr(gazetteer, "meta", None)
+    fp = meta.get("fingerprint") if isinstance(meta, dict) else None
+    if not fp:
+        fp = getattr(gazetteer, "fingerprint", None)
     if not fp:
         path = getattr(gazetteer, "path", None)
         if path is not None and Path(path).exists():

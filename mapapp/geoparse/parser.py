@@ -149,6 +149,13 @@ _CONTAINER_BETWEEN = re.compile(
     r"quarter|outskirts|countryside|province|governorate|region)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "the city of Douma", "the outskirts of Aleppo": a place noun before "of" marks a place.
+_PLACE_OF = re.compile(
+    r"\b(?:city|town|village|suburbs?|province|region|district|outskirts|capital|governorate|"
+    r"neighbou?rhood|area|state|county|republic|island|kingdom|port|camp|streets)\s+of\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?:;\"“”\n]\s*$")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[\s\-]*$")
 _WORD_AFTER = re.compile(r"^[\s\-]*([^\W\d_][\w’'-]*)")
@@ -164,7 +171,7 @@ LEVEL_PRIOR = {
     "RGN": 0.8,
     "ADM1": 0.75,
     "ADM1H": 0.5,
-    "PPLC": 0.8,
+    "PPLC": 1.0,
     "PPLA": 0.55,
     "PPLG": 0.5,
     "PPLA2": 0.4,
@@ -188,16 +195,17 @@ class Weights:
     level: float = 0.6
     population: float = 0.6
     main_name: float = 0.25
+    country: float = 0.6
     curated: float = 0.3
     contained: float = 1.2
     container: float = 0.6
-    focus_country: float = 0.9
-    focus_admin1: float = 0.5
+    focus_country: float = 0.4
+    focus_admin1: float = 0.3
     nearby: float = 0.6
     nearby_km: float = 80.0
     explicit_focus: float = 1.0
     # A single lower-evidence name (no cue, not a country/region/big town) needs this prior.
-    min_prior_single: float = 0.55
+    min_prior_single: float = 0.9
     temperature: float = 4.0
 
 
@@ -378,7 +386,7 @@ class Geoparser:
         elif _SENTENCE_END.search(before[prev.end() :]) or before[prev.end() :].count("\n"):
             # The previous word ends another sentence or line: this name starts one.
             prev_word, prev_raw, sentence_start = "", "", True
-        cue = prev_word in lex.locative
+        cue = prev_word in lex.locative or bool(_PLACE_OF.search(before))
         evidence = []
         if cue:
             evidence.append("cue")
@@ -421,14 +429,24 @@ class Geoparser:
                 if gap.strip(" -") == "" and prev_start not in place_starts:
                     # "Ali Larijani": a name right after an unknown capitalised word is a surname.
                     # Places right after places ("Tehran Iran") are left to the overlap rule.
-                    persons.add(key)
+                    # A prominent place stays one elsewhere ("HSBC Bank Malta" ... "in Malta").
+                    if not self._prominent(key):
+                        persons.add(key)
                     return None
                 if gap.strip(" -").lower() in {"al", "el"}:
-                    persons.add(key)
+                    if not self._prominent(key):
+                        persons.add(key)
                     return None  # "Bashar al-Assad"
         if after.startswith(("'s", "’s")):
             evidence.append("possessive")
         return _Occurrence(hit.start, hit.end, key, "place", "name", cue=cue, evidence=evidence)
+
+    def _prominent(self, key: str) -> bool:
+        """A name of a country, region, capital or city of 100,000+: rarely only a surname."""
+        return any(
+            p.feature_code in REGION_CODES or p.feature_code == "PPLC" or p.population >= 100_000
+            for p in self._candidates(key)
+        )
 
     # -- resolution ---------------------------------------------------------------------------
 
@@ -461,8 +479,13 @@ class Geoparser:
             return cached
         w = self.weights
         level = LEVEL_PRIOR.get(place.feature_code, 0.15)
-        pop = min(1.0, math.log10(max(place.population, 0) + 1) / 7.0)
-        reasons = {"level": w.level * level, "population": w.population * pop}
+        reasons = {"level": w.level * level}
+        # Population tells towns apart; for regions it would count their size twice.
+        if place.feature_class == "P" or place.feature_code in COUNTRY_CODES:
+            pop = min(1.0, math.log10(max(place.population, 0) + 1) / 7.0)
+            reasons["population"] = w.population * pop
+        if place.feature_code in COUNTRY_CODES:
+            reasons["country"] = w.country
         main = {fold_name(place.name)}
         if place.asciiname:
             main.add(fold_name(place.asciiname))
@@ -493,7 +516,8 @@ class Geoparser:
             if group is None:
                 group = _Group(occ.key, occ.kind)
                 if occ.source == "name":
-                    group.candidates = self._candidates(occ.key)
+                    never = occ.key in self.lexicon.never
+                    group.candidates = [] if never else self._candidates(occ.key)
                 else:
                     code = (
                         self.lexicon.demonyms.get(occ.key)
@@ -766,6 +790,6 @@ class _TitleCaseLines:
         end = text.find("\n", pos)
         line = text[start : end if end != -1 else len(text)]
         words = [w for w in self._WORD.findall(line[:400]) if len(w) > 3]
-        result = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+        result = len(words) >= 5 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
         self._cache[start] = result
         return result
