@@ -9,7 +9,7 @@ import pytest
 from mapapp.incidents.evaluate import evaluate
 from mapapp.incidents.extract import extract_incidents
 from mapapp.store.base import Article
-from tests.incidents_gold import GOLD, HELDOUT
+from tests.incidents_gold import GOLD, HELDOUT, HELDOUT2
 from tests.test_incidents_extract import MINI_SAMPLE, NOV14, SAMPLE, check_sample
 
 pytestmark = pytest.mark.slow
@@ -46,7 +46,9 @@ def test_html_article_offsets_follow_the_stripped_text(full_gazetteer) -> None:
 
 
 @pytest.mark.parametrize(
-    ("articles", "floor"), [(GOLD, 0.85), (HELDOUT, 0.8)], ids=["dev", "heldout"]
+    ("articles", "floor"),
+    [(GOLD, 0.85), (HELDOUT, 0.8), (HELDOUT2, 0.7)],
+    ids=["dev", "heldout", "harder"],
 )
 def test_annotated_set_through_the_real_geoparser(full_gazetteer, articles, floor) -> None:
     results = [(a.key, run(a.text, full_gazetteer, a.published, a.key), a.events) for a in articles]
@@ -55,3 +57,20 @@ def test_annotated_set_through_the_real_geoparser(full_gazetteer, articles, floo
     assert m.precision >= floor, m.errors
     assert m.location_accuracy >= floor, m.errors
     assert m.date_accuracy >= floor, m.errors
+
+
+def test_html_article_with_mentions_from_geoparse(full_gazetteer) -> None:
+    """The store's pipeline geoparses the raw HTML and hands the mentions over."""
+    from mapapp.geoparse import geoparse
+
+    html = (
+        "<html><body><p>Clashes erupted in <i>Omdurman</i> on Sunday between the army and the "
+        "RSF.</p><p>Residents fled.</p></body></html>"
+    )
+    article = Article(key="k", text=html, content_hash="h", published=dt.date(2024, 2, 12))
+    mentions = geoparse(html, gazetteer=full_gazetteer)
+    incidents = extract_incidents(article, mentions, layer="e2e")
+    assert [(i.location.name, i.event_date) for i in incidents] == [
+        ("Omdurman", dt.date(2024, 2, 11))
+    ]
+    assert "Rapid Support Forces" in incidents[0].actors

@@ -862,12 +862,14 @@ def extract_incidents(
         # HTML is stripped by the geoparser and its offsets refer to the stripped text: use it.
         text = prepare_text(text)
         mentions = geoparse(text, gazetteer=gazetteer)
-    elif mentions and not any(_aligned(text, m) for m in mentions):
+    elif mentions and not all(_aligned(text, m) for m in mentions):
+        # ``geoparse(html)`` gives offsets into the stripped text: follow them there.
         from mapapp.geoparse.text import looks_like_html, strip_html
 
         if looks_like_html(text):
             stripped = strip_html(text)
-            if any(_aligned(stripped, m) for m in mentions):
+            here = sum(_aligned(text, m) for m in mentions)
+            if sum(_aligned(stripped, m) for m in mentions) > here:
                 text = stripped
     usable = [_as_demonym(m) for m in mentions if _aligned(text, m)]
     support = _country_support(usable)
