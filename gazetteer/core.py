@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from gazetteer.coords import haversine_km, validate_latlon
+from gazetteer.coords import EARTH_RADIUS_KM, validate_latlon
 from gazetteer.errors import (
     GazetteerUnavailable,
     InvalidInput,
@@ -59,10 +59,6 @@ LEVEL = {
 }  # fmt: skip
 # Admin areas' populations are sums over their towns: weigh them less than a town's own.
 AREA_CODES = frozenset({"ADM1", "ADM1H", "ADM2", "ADM3", "ADMD", "RGN"})
-# The R*Tree keeps 32-bit floats (rounded outwards): distances use the exact place coordinates.
-_NEAR_SQL = (
-    "SELECT p.geonameid, p.lat, p.lon FROM place_rtree AS r JOIN place AS p ON p.geonameid = r.id"
-)
 KIND = {"name": 30, "official": 30, "ascii": 28, "alt": 15, "abbr": 10, "stripped": 0}
 
 
@@ -94,6 +90,18 @@ def score(place: Place, kind: str) -> float:
         level /= 2
     weight = 4.0 if place.feature_code in AREA_CODES else 5.0
     return level + KIND.get(kind, 10) + weight * math.log10(max(place.population, 0) + 1)
+
+
+def _haversine_np(lat: float, lon: float, lats: Any, lons: Any) -> Any:
+    """Great-circle distances (km) from one point to arrays of points (as ``coords.haversine_km``)."""
+    import numpy as np
+
+    p1, p2 = math.radians(lat), np.radians(lats)
+    a = (
+        np.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def check_name(name: object) -> str:
@@ -147,6 +155,7 @@ class Gazetteer:
         self._countries: dict[str, Place] | None = None
         self._shapes: dict[str, Any] | None = None
         self._admin1_map: dict[tuple[str, str], int] | None = None
+        self._points: dict[str, Any] | None = None
         self._lookup = lru_cache(maxsize=65536)(self._fetch)
         self._get = lru_cache(maxsize=16384)(self._fetch_place)
         try:
@@ -194,6 +203,7 @@ class Gazetteer:
         self._get.cache_clear()
         self._countries = None
         self._admin1_map = None
+        self._points = None
 
     # -- names
     def _fetch(self, norm: str) -> tuple[tuple[Place, str], ...]:
@@ -388,6 +398,7 @@ class Gazetteer:
                     "keys": keys,
                     "geoms": geoms,
                     "tree": shapely.STRtree(geoms) if geoms else None,
+                    "areas": [g.area for g in geoms],
                     "by_cc": {
                         k[1]: g for k, g in zip(keys, geoms, strict=True) if k[0] == "country"
                     },
@@ -407,59 +418,78 @@ class Gazetteer:
         index = self._shape_index()
         if index["tree"] is None:
             return None, None
-        point = shapely.Point(lon, lat)
         country = region = None
         best_area = math.inf
-        for i in index["tree"].query(point, predicate="intersects"):
+        # Bounding-box candidates from the tree, then the prepared polygons themselves (faster
+        # than a tree query with a predicate, which prepares the point instead).
+        for i in index["tree"].query(shapely.Point(lon, lat)):
+            if not shapely.contains_xy(index["geoms"][i], lon, lat):
+                continue
             kind, key = index["keys"][i]
             if kind == "region":
                 region = self._get(key)
                 continue
-            area = index["geoms"][i].area
+            area = index["areas"][i]
             if area < best_area:  # overlapping shapes: the smaller one is the more specific
                 best_area = area
                 country = self._country_table().get(key)
         return country, region
 
+    def _point_index(self) -> dict[str, Any]:
+        """Every place as a point in a shapely ``STRtree`` (GEOS, in C) with numpy coordinates:
+        about 10x faster per query than the database's R*Tree through Python."""
+        with self._lock:
+            if self._points is None:
+                import numpy as np
+                import shapely
+
+                rows = self._conn().execute("SELECT geonameid, lat, lon FROM place").fetchall()
+                ids = np.array([r[0] for r in rows], dtype=np.int64)
+                lats = np.array([r[1] for r in rows], dtype=np.float64)
+                lons = np.array([r[2] for r in rows], dtype=np.float64)
+                tree = shapely.STRtree(shapely.points(lons, lats)) if rows else None
+                self._points = {"ids": ids, "lats": lats, "lons": lons, "tree": tree}
+        return self._points
+
     def nearest(self, lat: float, lon: float, *, limit: int = 1) -> list[tuple[Place, float]]:
-        """The ``limit`` nearest places with their distances in km, nearest first."""
+        """The ``limit`` nearest places with their great-circle distances in km, nearest first."""
+        import numpy as np
+        import shapely
+
         lat, lon = validate_latlon(lat, lon)
-        conn = self._conn()
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise InvalidInput("limit must be a positive integer.", limit=repr(limit))
+        index = self._point_index()
+        if index["tree"] is None:
+            return []
         d = 0.25
         while True:
             if abs(lat) + d >= 89.0 or d >= 90.0:
-                rows = conn.execute(
-                    f"{_NEAR_SQL} WHERE r.max_lat >= ? AND r.min_lat <= ?", (lat - d, lat + d)
-                ).fetchall()
-                guaranteed = d * 111.19 if d < 180 else math.inf
+                idx = np.arange(len(index["ids"]))
+                if d < 90.0:
+                    idx = idx[np.abs(index["lats"] - lat) <= d]
+                guaranteed = d * 111.19 if d < 90.0 else math.inf
             else:
                 # Widen longitudes by the box's most poleward latitude so the circle of radius
-                # d degrees of latitude fits inside.
+                # d degrees of latitude fits inside; wrap across the antimeridian.
                 dlon = d / math.cos(math.radians(abs(lat) + d))
                 lo, hi = lon - dlon, lon + dlon
-                ranges = [(max(lo, -180.0), min(hi, 180.0))]
+                boxes = [shapely.box(max(lo, -180.0), lat - d, min(hi, 180.0), lat + d)]
                 if lo < -180.0:
-                    ranges.append((lo + 360.0, 180.0))
+                    boxes.append(shapely.box(lo + 360.0, lat - d, 180.0, lat + d))
                 if hi > 180.0:
-                    ranges.append((-180.0, hi - 360.0))
-                rows = []
-                for a, b in ranges:
-                    rows += conn.execute(
-                        f"{_NEAR_SQL} WHERE r.max_lat >= ? AND r.min_lat <= ? "
-                        "AND r.max_lon >= ? AND r.min_lon <= ?",
-                        (lat - d, lat + d, a, b),
-                    ).fetchall()
+                    boxes.append(shapely.box(-180.0, lat - d, hi - 360.0, lat + d))
+                idx = np.unique(index["tree"].query(boxes)[1])
                 guaranteed = d * 111.19
-            found = sorted(
-                ((haversine_km(lat, lon, plat, plon), gid) for gid, plat, plon in rows),
-            )
-            if len(found) >= limit and found[limit - 1][0] <= guaranteed or d >= 180.0:
-                out = []
-                for dist, gid in found[:limit]:
-                    place = self._get(gid)
-                    if place is not None:
-                        out.append((place, dist))
-                if out or d >= 180.0:
+            if len(idx) >= limit or d >= 90.0:
+                dist = _haversine_np(lat, lon, index["lats"][idx], index["lons"][idx])
+                order = np.argsort(dist, kind="stable")[:limit]
+                if len(order) and (dist[order[-1]] <= guaranteed or d >= 90.0):
+                    out = []
+                    for k in order:
+                        place = self._get(int(index["ids"][idx[k]]))
+                        if place is not None:
+                            out.append((place, float(dist[k])))
                     return out
             d *= 4
 
