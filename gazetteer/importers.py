@@ -477,7 +477,7 @@ def _geonames_record(cols: list[str], known: frozenset[str]) -> PlaceRecord:
     lat, lon = validate_latlon(_coordinate(cols[4], "latitude"), _coordinate(cols[5], "longitude"))
     fclass = cols[6].strip().upper()
     fcode = cols[7].strip().upper()
-    # GeoNames leaves the class/code empty on a few thousand records: keep them, unclassified.
+    # GeoNames leaves the class/code empty on some records: they are kept (see below).
     if fclass and fclass not in FEATURE_CLASSES:
         raise InvalidInput(
             f"Unknown feature class {cols[6].strip()!r} "
@@ -485,6 +485,10 @@ def _geonames_record(cols: list[str], known: frozenset[str]) -> PlaceRecord:
         )
     if fcode and not _CODE_RE.match(fcode):
         raise InvalidInput(f"Malformed feature code {cols[7].strip()!r}.")
+    if not fclass:
+        # The writer would otherwise derive 'P' (populated place) from the empty code; 'L'
+        # (area, locality) claims the least. ``raw`` keeps the empty original.
+        fclass = "L"
     cc = cols[8].strip().upper()
     # Features in international waters have no country in GeoNames.
     if cc and cc not in known:

@@ -127,6 +127,13 @@ def test_geonames_rows_are_parsed_with_their_real_ids(tmp_path: Path) -> None:
     assert first.admin1 == "13"
     assert first.raw["timezone"] == "Asia/Damascus"
     assert records[1].population == 28000
+    unclassified = geonames_line(9100009, "Somewhere", 33.0, 36.0, fclass="", fcode="")
+    (record,) = iter_geonames(write_dump(tmp_path / "XX.txt", [unclassified]))
+    assert (record.feature_class, record.feature_code, record.raw.get("feature_class")) == (
+        "L",
+        "",
+        None,
+    )
     assert [r.line for r in records] == [1, 2, 3]
 
 
