@@ -275,3 +275,20 @@ def test_weekday_after_overnight_dates_the_event() -> None:
     incidents = run("Gunmen attacked villagers near Beni overnight Tuesday.", dt.date(2024, 10, 3))
     assert incidents[0].event_date == dt.date(2024, 10, 1)
     assert incidents[0].location.geo_precision == 2
+
+
+def test_arrests_and_visits_need_a_political_context() -> None:
+    day = dt.date(2024, 7, 21)
+    assert run("Police arrested a restaurant owner in Nairobi on Friday for fraud.", day) == []
+    assert run("Thousands of tourists visited Mombasa on Friday.", day) == []
+    got = run("Police arrested 12 opposition activists in Nairobi on Friday.", day)
+    assert [(i.sub_event_type, i.location.name) for i in got] == [("Arrests", "Nairobi")]
+    got = run("The foreign minister arrived in Nairobi on Friday for talks.", day)
+    assert [(i.sub_event_type, i.location.name) for i in got] == [("Other", "Nairobi")]
+
+
+def test_events_years_ago_are_history() -> None:
+    text = "Street protests in Damascus ignited the conflict seven years ago."
+    assert run(text) == []
+    incidents = run("Clashes erupted in Omdurman two weeks ago.", dt.date(2024, 2, 14))
+    assert (incidents[0].event_date, incidents[0].date_precision) == (dt.date(2024, 1, 29), "week")

@@ -57,6 +57,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "ago",
+        re.compile(
+            r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a few) "
+            r"(?P<unit>weeks?|months?|years?|decades?) ago\b",
+            re.I,
+        ),
+    ),
+    (
         "relative_week",
         re.compile(r"\b(?P<rel>(?:earlier |late |early )?(?:last|this|past) week)\b", re.I),
     ),
@@ -221,6 +229,21 @@ def _resolve(kind: str, m: re.Match[str], ref: dt.date | None, year_hint: int | 
             if mod == "last" and back == 0:
                 back = 7
             expr.date = ref - dt.timedelta(days=back)
+    elif kind == "ago":
+        unit = gd["unit"].lower().rstrip("s")
+        n_text = gd["n"].lower()
+        n = int(n_text) if n_text.isdigit() else NUMBER_WORDS.get(n_text)
+        if unit in ("year", "decade") or n is None:
+            expr.kind = "year_only"  # "seven years ago": history, not this article's event
+            expr.note = f"'{text}' gives only a year"
+        elif ref is None:
+            expr.note = no_ref
+        elif unit == "week":
+            expr.date = _monday(ref - dt.timedelta(weeks=n))
+            expr.precision = "week"
+        else:
+            expr.date = (ref - relativedelta(months=n)).replace(day=1)
+            expr.precision = "month"
     elif kind == "anaphoric":
         expr.note = f"'{text}' refers to a date given earlier"
     elif kind == "year_only":

@@ -377,7 +377,7 @@ def _find_triggers(s: Sentence) -> list[tuple[Rule, re.Match[str]]]:
     out: list[tuple[Rule, re.Match[str]]] = []
     types: set[str] = set()
     for rule in RULES:
-        if rule.event_type in types:
+        if rule.event_type in types or (rule.requires and not rule.requires.search(s.text)):
             continue
         for m in rule.pattern.finditer(s.text):
             if REFERENCE_BEFORE.search(s.text[max(0, m.start() - 80) : m.start()]):

@@ -19,10 +19,17 @@ class Rule:
     event_type: str
     sub_event_type: str
     pattern: re.Pattern[str]
+    requires: re.Pattern[str] | None = None  # the sentence must also match this
 
 
-def _r(key: str, event_type: str, sub: str, pattern: str) -> Rule:
-    return Rule(key, event_type, sub, re.compile(pattern, re.I))
+def _r(key: str, event_type: str, sub: str, pattern: str, requires: str | None = None) -> Rule:
+    return Rule(
+        key,
+        event_type,
+        sub,
+        re.compile(pattern, re.I),
+        re.compile(requires, re.I) if requires else None,
+    )
 
 
 EXP = "Explosions/Remote violence"
@@ -62,7 +69,11 @@ RULES: tuple[Rule, ...] = (
         "shelling",
         EXP,
         "Shelling/artillery/missile attack",
-        r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rocket(?:s| fire| attacks?)|"
+        r"\b(?:shelling|shelled|shells (?:hit|landed|fell|struck|slammed)|"
+        r"artillery (?:fire|shells?|strikes?|attacks?|barrages?|bombardment)|"
+        r"mortar (?:fire|shells?|rounds?|attacks?|bombs?)|mortars (?:hit|struck|landed|fell)|"
+        r"rocket (?:fire|attacks?|strikes?|barrages?)|rockets (?:hit|struck|landed|fell|slammed|"
+        r"were fired|rained)|"
         r"(?:ballistic |cruise |guided )?missiles? (?:attacks?|strikes?|hit|struck|slammed|"
         r"landed|targeting|targeted|were fired|was fired)|ballistic missiles|cruise missiles|"
         r"fired (?:rockets|missiles|mortars)|bombardment)\b",
@@ -102,7 +113,7 @@ RULES: tuple[Rule, ...] = (
         "sexual_violence",
         VAC,
         "Sexual violence",
-        r"\b(?:rap(?:ed|es)|sexual(?:ly)? (?:violence|assault(?:ed)?|abused?))\b",
+        r"\b(?:(?:gang-)?raped|sexually (?:assaulted|abused)|sexual violence against)\b",
     ),
     _r(
         "abduction",
@@ -154,6 +165,11 @@ RULES: tuple[Rule, ...] = (
         STR,
         "Arrests",
         r"\b(?:arrest(?:ed|s)|detained|detention of|rounded up|taken into custody)\b",
+        # ACLED codes arrests of politically significant people, not ordinary crime.
+        requires=r"\b(?:activists?|opposition|protesters|demonstrators|journalists?|militants?|"
+        r"rebels?|fighters|insurgents|dissidents?|critics?|lawyers|politicians?|lawmakers?|"
+        r"leaders?|officials?|members of|suspected (?:members|militants|fighters)|soldiers|"
+        r"officers|candidates?|students|party|movement|human rights|terror\w*|jihadists?)\b",
     ),
     _r(
         "agreement",
@@ -195,6 +211,10 @@ RULES: tuple[Rule, ...] = (
         "Other",
         r"\b(?:met with|meeting with|held talks|talks with|visited|visit to|arrived in|"
         r"arrives in|travell?ed to|landed in)\b",
+        # Only meetings of political or military figures are strategic developments.
+        requires=r"\b(?:envoy|minister|president|premier|prime minister|foreign|delegation|"
+        r"ambassador|diplomat\w*|king|crown prince|emir|secretary|chancellor|speaker|"
+        r"commander|general|mediators?|negotiators?|officials)\b",
     ),
 )
 RULES_BY_KEY = {r.key: r for r in RULES}
