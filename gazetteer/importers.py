@@ -647,7 +647,7 @@ class _Feeder:
 def _gazetteer_country_codes(conn: sqlite3.Connection) -> set[str]:
     return {
         row[0]
-        for row in conn.execute("SELECT DISTINCT country_code FROM place WHERE feature_class = 'A'")
+        for row in conn.execute("SELECT DISTINCT country_code FROM place WHERE source = 'country'")
         if row[0]
     }
 
