@@ -30,6 +30,44 @@ def run(articles, parser):
     return evaluate(results)
 
 
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "GeoWebNews.xml"
+
+
+def _general_news(parser) -> str:
+    """Incidents found in GeoWebNews (200 general news articles, mostly not about conflict, no
+    publication dates): no gold events, so this only shows how often the rules fire on ordinary
+    news; every one of them is listed with ``--errors`` for reading."""
+    if parser is None or not CORPUS.exists():
+        return ""
+    import xml.etree.ElementTree as ET
+    from collections import Counter
+
+    root = ET.parse(CORPUS).getroot()
+    found = []
+    n = 0
+    for art in root.findall("article"):
+        text = art.findtext("text") or ""
+        if not text.strip():
+            continue
+        n += 1
+        article = Article(key=art.get("file") or str(n), text=text, content_hash="h")
+        found += extract_incidents(article, parser(text), layer="gwn")
+    types = Counter(i.event_type for i in found)
+    lines = [
+        "| general news (GeoWebNews, real geoparser) | articles | incidents | per 100 articles | by type |",
+        "|---|---|---|---|---|",
+        f"| all | {n} | {len(found)} | {100 * len(found) / max(n, 1):.1f} | "
+        + ", ".join(f"{k}: {v}" for k, v in types.most_common())
+        + " |",
+    ]
+    if "--errors" in sys.argv:
+        lines += [
+            f"- [{i.article_id}] {i.sub_event_type} @ {i.location.name}: {i.sentences[0][:160]}"
+            for i in found
+        ]
+    return "\n".join(lines)
+
+
 def main() -> None:
     show_errors = "--errors" in sys.argv
     rows = {
@@ -56,6 +94,11 @@ def main() -> None:
         for name, m in rows.items():
             for err in m.errors:
                 print(f"- {name}: {err}")
+
+    noise = _general_news(real if "real" in locals() else None)
+    if noise:
+        print()
+        print(noise)
 
     articles = list(GOLD + HELDOUT + HELDOUT2)
     prepared = [

@@ -292,3 +292,10 @@ def test_events_years_ago_are_history() -> None:
     assert run(text) == []
     incidents = run("Clashes erupted in Omdurman two weeks ago.", dt.date(2024, 2, 14))
     assert (incidents[0].event_date, incidents[0].date_precision) == (dt.date(2024, 1, 29), "week")
+
+
+def test_origin_and_titles_do_not_locate() -> None:
+    # "of Beni, North Kivu" is where the victim came from; the blast itself is not placed.
+    assert run("A bomb exploded on Thursday, killing a trader of Beni, North Kivu.") == []
+    got = run("A bomb exploded in Goma on Thursday, killing a trader of Beni, North Kivu.")
+    assert [i.location.name for i in got] == ["Goma"]

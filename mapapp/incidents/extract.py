@@ -84,6 +84,24 @@ _NEAR_PREPS = frozenset(["near", "outside", "around"])
 _NEAR_NOUNS = frozenset(["suburb", "suburbs", "outskirts", "vicinity", "environs"])
 _OF_NOUNS = frozenset(
     [
+        # what happens to or in a place: "control of X", "the shelling of X", "residents of X"
+        "control",
+        "capture",
+        "recapture",
+        "seizure",
+        "siege",
+        "fall",
+        "liberation",
+        "shelling",
+        "bombing",
+        "bombardment",
+        "invasion",
+        "occupation",
+        "blockade",
+        "residents",
+        "people",
+        "inhabitants",
+        "civilians",
         "suburb",
         "suburbs",
         "outskirts",
@@ -300,7 +318,8 @@ def _relation(text: str, start: int, end: int, mention: Mention) -> tuple[str, b
         low = tok.lower()
         if prev_of:
             if low not in _OF_NOUNS:
-                return "bare", False
+                # "the governor of Kharkiv", "a trader of Beni": a title or an origin.
+                return "org", False
             # "the suburbs of Damascus" is near Damascus; "Damascus suburb of Mazzeh" is Mazzeh.
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             if low in _NEAR_NOUNS and not (nxt[:1].isupper() and nxt.lower() not in _FILLER):
@@ -479,11 +498,16 @@ def _candidates(
         if trigger_pos >= 0
         else (0, len(s.text))
     )
+    prev: tuple[int, str, bool] | None = None  # (end, relation, near) of the previous place
     for mention in mentions:
         if mention.kind != "place" or mention.place is None:
             continue
         start, end = mention.start - s.start, mention.end - s.start
         relation, near = _relation(s.text, start, end, mention)
+        if prev is not None and s.text[prev[0] : start].strip() == ",":
+            # "Austin, Texas": the container shares its town's role (origin, venue, event place).
+            relation, near = prev[1], prev[2]
+        prev = (end, relation, near)
         if relation in ("actor", "org", "attribution"):
             continue
         if relation != "in":

@@ -168,8 +168,8 @@ RULES: tuple[Rule, ...] = (
         # ACLED codes arrests of politically significant people, not ordinary crime.
         requires=r"\b(?:activists?|opposition|protesters|demonstrators|journalists?|militants?|"
         r"rebels?|fighters|insurgents|dissidents?|critics?|lawyers|politicians?|lawmakers?|"
-        r"leaders?|officials?|members of|suspected (?:members|militants|fighters)|soldiers|"
-        r"officers|candidates?|students|party|movement|human rights|terror\w*|jihadists?)\b",
+        r"leaders?|officials?|members of|suspected (?:members|militants|fighters)|"
+        r"candidates?|students|party|movement|human rights|terror\w*|jihadists?)\b",
     ),
     _r(
         "agreement",
