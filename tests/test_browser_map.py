@@ -49,6 +49,8 @@ def _incident(
     *,
     layer: str = "news",
     place: str | None = None,
+    country: str = "SY",
+    feature_code: str | None = None,
     precision: int = 1,
     url: str | None = None,
     title: str | None = None,
@@ -64,7 +66,8 @@ def _incident(
             name=place or f"Place {iid}",
             lat=lat,
             lon=lon,
-            country_code="SY",
+            country_code=country,
+            feature_code=feature_code,
             geo_precision=precision,
         ),
         event_date=day,
@@ -115,6 +118,17 @@ NEWS = [
         precision=3,
     ),
     _incident("h7", "Riots", 35.3359, 40.1408, None),
+    _incident(
+        "h8",
+        "Protests",
+        33.8333,
+        35.8333,
+        dt.date(2024, 10, 15),
+        place="Lebanon",
+        country="LB",
+        feature_code="PCLI",
+        precision=3,
+    ),
 ]
 BIG_COUNT = 60
 INLINE_LIMIT = 20
@@ -290,8 +304,8 @@ def test_embed_in_another_origins_iframe_renders_markers(site: dict, visit: Visi
     frame = page.frame_locator("iframe")
     wait_for_incidents(frame)
     inner = next(f for f in page.frames if f.url.startswith(site["url"] + "/embed/news"))
-    inner.wait_for_function("() => document.documentElement.dataset.incidentsShown === '7'")
-    assert shown_count(inner) == 7
+    inner.wait_for_function("() => document.documentElement.dataset.incidentsShown === '8'")
+    assert shown_count(inner) == 8
     assert inner.evaluate("document.cookie") == ""
     assert inner.locator(".site-header").count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
@@ -325,6 +339,7 @@ def test_popup_shows_hostile_text_as_text_and_nothing_runs(site: dict, visit: Vi
     assert link.get_attribute("rel") == "noopener noreferrer"
     assert link.get_attribute("target") == "_blank"
     assert link.get_attribute("href") == "https://news.example/aleppo?q=%3Cb%3E"
+    page.wait_for_timeout(400)  # let the popup's auto-pan finish before the screenshot
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "popup-hostile-text.png"))
     visit.assert_clean()
@@ -346,12 +361,12 @@ def test_date_filter_and_type_toggles_change_what_is_shown(site: dict, visit: Vi
     page = visit.page
     page.goto(site["url"] + "/maps/news?lat=34.2&lon=36.8&zoom=6")
     wait_for_incidents(page)
-    assert shown_count(page) == 7
-    assert status(page) == "7 incidents shown (1 as areas)"
+    assert shown_count(page) == 8
+    assert status(page) == "8 incidents shown (2 as areas)"
 
     page.get_by_label("From").fill("2024-11-01")
     page.wait_for_function("() => document.documentElement.dataset.incidentsShown === '3'")
-    assert shown_count(page) == 3  # h1, h3 and the area h6; the undated h7 drops out
+    assert shown_count(page) == 3  # h1, h3 and the area h6; the undated h7 drops out, h8 is older
     assert status(page) == "3 incidents shown (1 as areas)"
 
     page.get_by_label("Battles").uncheck()
@@ -370,20 +385,25 @@ def test_date_filter_and_type_toggles_change_what_is_shown(site: dict, visit: Vi
     assert "Battles" not in snippet.split("type=", 1)[1].split("&amp;")[0]
 
     page.get_by_role("button", name="Show all").click()
-    page.wait_for_function("() => document.documentElement.dataset.incidentsShown === '7'")
-    assert shown_count(page) == 7
+    page.wait_for_function("() => document.documentElement.dataset.incidentsShown === '8'")
+    assert shown_count(page) == 8
     visit.assert_clean()
 
 
 def test_area_incidents_are_drawn_as_areas_with_a_popup(site: dict, visit: Visit) -> None:
     page = visit.page
-    page.goto(site["url"] + "/maps/news?lat=34.73&lon=36.71&zoom=8")
+    page.goto(site["url"] + "/maps/news?lat=34.7324&lon=36.7137&zoom=8")
     wait_for_incidents(page)
-    area = page.locator("path.incident-area")
-    assert area.count() == 1
-    box = area.bounding_box()
-    assert box["width"] > 40 and box["height"] > 40  # an area, not a pin
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.locator("path.incident-area").first.wait_for()
+    map_box = page.locator(".leaflet-container").bounding_box()
+    cx, cy = map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] / 2
+    boxes = [a.bounding_box() for a in page.locator("path.incident-area").all()]
+    homs = [
+        b for b in boxes if b["x"] < cx < b["x"] + b["width"] and b["y"] < cy < b["y"] + b["height"]
+    ]
+    assert len(homs) == 1
+    assert homs[0]["width"] > 40 and homs[0]["height"] > 40  # an area, not a pin
+    page.mouse.click(cx, cy)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "Homs Governorate" in popup.inner_text()
@@ -460,6 +480,22 @@ def test_outlines_show_when_tiles_are_blocked(
         "getComputedStyle(document.querySelector('path.country-outline')).fillOpacity"
     )
     assert fill == "1"
+    # A country-level incident is drawn as its country, not as a pin or a circle.
+    page.goto(site["url"] + "/maps/news?lat=33.9&lon=35.9&zoom=8")
+    country = page.locator("path.incident-country")
+    country.wait_for(timeout=30_000)
+    assert country.count() == 1
+    # Click inside Lebanon: the Bekaa valley, away from the Beirut and Damascus markers.
+    point = page.evaluate("mapappIncidentMap.map.latLngToContainerPoint([33.85, 36.0])")
+    map_box = page.locator(".leaflet-container").bounding_box()
+    page.mouse.click(map_box["x"] + point["x"], map_box["y"] + point["y"])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Lebanon (LB)" in popup.inner_text()
+    assert "region or country (drawn as an area)" in popup.inner_text()
+    page.wait_for_timeout(400)  # the popup fades in; let it finish for the screenshot
+    page.screenshot(path=str(ARTIFACTS / "country-area-popup.png"))
+    page.keyboard.press("Escape")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map-offline-outlines.png"), full_page=True)
     visit.assert_clean()

@@ -11,8 +11,8 @@
   var COUNTRY_CODES = { PCLI: 1, PCLD: 1, PCLIX: 1, PCLS: 1, PCLF: 1, PCL: 1, TERR: 1 };
   var PRECISION_TEXT = {
     1: "town or finer",
-    2: "part of a region (approximate area)",
-    3: "region or country (approximate area)",
+    2: "part of a region",
+    3: "region or country",
   };
   var MAX_AREA_POPUP_ITEMS = 20;
 
@@ -155,7 +155,8 @@
     if (inc.admin1 && inc.admin1 !== inc.place) place += ", " + inc.admin1;
     if (inc.cc) place += " (" + inc.cc + ")";
     fact("Place", place);
-    fact("Precision", PRECISION_TEXT[inc.precision] || String(inc.precision));
+    var precision = PRECISION_TEXT[inc.precision] || String(inc.precision);
+    fact("Precision", inc.precision >= 2 ? precision + " (drawn as an area)" : precision);
     box.appendChild(dl);
 
     var sentences = compact ? inc.sentences.slice(0, 1) : inc.sentences;
@@ -186,8 +187,9 @@
         "p",
         "incident-area-note",
         n === 1
-          ? "Located only approximately (" + PRECISION_TEXT[group[0].precision] + ")."
-          : n + " incidents located only approximately at " + group[0].place + "."
+          ? "Located only to the " + (group[0].precision >= 3 ? "region or country" : "part of a region") +
+              "; the shaded area marks it."
+          : n + " incidents located only to " + group[0].place + "."
       )
     );
     for (var i = 0; i < Math.min(n, MAX_AREA_POPUP_ITEMS); i++) {
@@ -232,7 +234,12 @@
     var layer = null;
     var outline = inc.cc && COUNTRY_CODES[inc.featureCode] ? this.outlineIndex[inc.cc] : null;
     if (outline) {
-      layer = L.geoJSON(outline, { style: function () { return style; } });
+      var countryStyle = L.extend({ className: "incident-area incident-country" }, style);
+      layer = L.geoJSON(outline, {
+        style: function () {
+          return countryStyle;
+        },
+      });
     } else {
       var radius = this.config.areaRadius[String(inc.precision)] || this.config.areaRadius["2"];
       layer = L.circle([inc.lat, inc.lon], L.extend({ radius: radius, className: "incident-area" }, style));
