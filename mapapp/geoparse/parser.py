@@ -650,11 +650,16 @@ _LANGUAGE_BEFORE = re.compile(r"\b(?:in|speak|speaks|spoke|speaking|into|from)\s
 _LANGUAGE_AFTER = re.compile(r"^[\s-]+(?:language|speaking|speaker|speakers|translation)\b", re.I)
 
 
+_PHRASE_END = re.compile(r"^(?:[,.;:!?)\]]|\s*$|\s+(?:and|or|but|as|to|with)\b)")
+
+
 def _is_language(text: str, hit: Hit) -> bool:
     """ "in English", "Arabic-speaking": the demonym names a language, not a country."""
-    return bool(
-        _LANGUAGE_BEFORE.search(text[max(0, hit.start - 12) : hit.start])
-        or _LANGUAGE_AFTER.match(text[hit.end : hit.end + 16])
+    if _LANGUAGE_AFTER.match(text[hit.end : hit.end + 16]):
+        return True
+    # "in French," but not "in Israeli airstrikes": the language ends its phrase.
+    return bool(_LANGUAGE_BEFORE.search(text[max(0, hit.start - 12) : hit.start])) and bool(
+        _PHRASE_END.match(text[hit.end : hit.end + 2])
     )
 
 

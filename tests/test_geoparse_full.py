@@ -1,0 +1,163 @@
+"""The sample article and known ambiguities against the real gazetteer (``full_gazetteer``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gazetteer.coords import haversine_km
+from mapapp.geoparse import Geoparser
+from mapapp.geoparse.model import PRECISION_REGION, PRECISION_TOWN
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples"
+SAMPLE = SAMPLE / "article-damascus-2024-11-14.txt"
+# The same sample's key sentences, so the test does not depend on the file being present.
+SAMPLE_TEXT = (
+    "Iran's Supreme Leader's Special Envoy, Ali Larijani (2nd from left), arrives in the Syrian "
+    "capital, Damascus, on November 14, 2024.\n\nThe Iranian Supreme Leader's special envoy "
+    "traveled to Syria and is due to meet President Bashar al-Assad as their mutual foe Israel "
+    "launched more air strikes on the capital Damascus.\n\nSmoke rises as people gather at a "
+    "damaged site after what Syrian state news agency said was an Israeli strike in Damascus "
+    "suburb of Mazzeh, Syria November 14, 2024.\n\nSyria's geographic proximity to Israel and "
+    "Lebanon makes it a key base for Iran's Lebanese ally Hezbollah. Although Assad has "
+    "maintained close ties with Iran, he has occasionally distanced himself from Tehran's broader "
+    "regional conflicts. The first occurred after the assassination of Qassem Soleimani by US "
+    "forces in Iraq."
+)
+
+
+@pytest.fixture(scope="module")
+def parser(full_gazetteer):
+    return Geoparser(full_gazetteer)
+
+
+def _text():
+    return SAMPLE.read_text("utf-8") if SAMPLE.is_file() else SAMPLE_TEXT
+
+
+def by_text(mentions):
+    out = {}
+    for m in mentions:
+        out.setdefault(m.text, []).append(m)
+    return out
+
+
+def test_sample_article(parser):
+    text = _text()
+    mentions = parser.parse(text)
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+    found = by_text(mentions)
+
+    mazzeh = found["Mazzeh"][0]
+    assert mazzeh.place.country_code == "SY"
+    assert mazzeh.place.source == "curated"
+    assert haversine_km(mazzeh.place.lat, mazzeh.place.lon, 33.50, 36.25) < 5
+    assert mazzeh.precision == PRECISION_TOWN
+
+    assert {m.place.geonameid for m in found["Damascus"]} == {170654}
+    for name, cc in [("Iraq", "IQ"), ("Iran", "IR"), ("Lebanon", "LB"), ("Syria", "SY")]:
+        assert found[name][0].place.is_country, name
+        assert found[name][0].place.country_code == cc
+        assert found[name][0].precision == PRECISION_REGION
+    tehran = found["Tehran"][0].place
+    assert tehran.country_code == "IR" and tehran.feature_code == "PPLC"
+    for name, cc in [("Syrian", "SY"), ("Iranian", "IR"), ("Israeli", "IL")]:
+        assert found[name][0].kind == "demonym"
+        assert found[name][0].place.country_code == cc
+    # People are not places.
+    assert not {"Larijani", "Ali", "Assad", "Supreme", "Leader"} & set(found)
+
+
+def test_georgia_with_tbilisi_is_the_country(parser):
+    found = by_text(
+        parser.parse("Thousands rallied in Tbilisi on Sunday as Georgia's parliament met.")
+    )
+    assert found["Georgia"][0].place.country_code == "GE"
+    assert found["Tbilisi"][0].place.country_code == "GE"
+
+
+def test_georgia_with_atlanta_is_the_state(parser):
+    found = by_text(parser.parse("Flooding hit Atlanta, Georgia, and the coast on Monday."))
+    georgia = found["Georgia"][0].place
+    assert georgia.country_code == "US" and georgia.feature_code == "ADM1"
+
+
+def test_tripoli_north_of_beirut(parser):
+    found = by_text(parser.parse("Clashes erupted in Tripoli, north of Beirut, overnight."))
+    assert found["Tripoli"][0].place.country_code == "LB"
+
+
+def test_gaza_and_camps(parser):
+    text = "Israeli strikes hit Jabalia camp and Shujaiya in the Gaza Strip on Tuesday."
+    found = by_text(parser.parse(text))
+    assert found["Gaza Strip"][0].place.country_code == "PS"
+    assert found["Gaza Strip"][0].precision == PRECISION_REGION
+    assert "Gaza" not in found  # inside the longer name
+    for name in ("Shujaiya",):
+        place = found[name][0].place
+        assert place.country_code == "PS"
+        assert haversine_km(place.lat, place.lon, 31.5, 34.47) < 15
+
+
+def test_person_named_like_a_country(parser):
+    mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
+    assert not mentions
+
+
+def test_cli_json_and_geojson(mapapp_home, tmp_path):
+    from mapapp.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("Strikes hit the Damascus suburb of Mazzeh, Syria's capital region.")
+    runner = CliRunner()
+    result = runner.invoke(main, ["geoparse", str(article)])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert set(body) == {"mentions"}
+    texts = [m["text"] for m in body["mentions"]]
+    assert "Mazzeh" in texts and "Damascus" in texts
+    for m in body["mentions"]:
+        assert set(m) == {"text", "start", "end", "kind", "place", "score", "precision"}
+
+    result = runner.invoke(
+        main, ["geoparse", "-", "--format", "geojson"], input=article.read_bytes()
+    )
+    assert result.exit_code == 0, result.output
+    fc = json.loads(result.output)
+    assert fc["type"] == "FeatureCollection"
+    damascus = [f for f in fc["features"] if f["properties"]["text"] == "Damascus"][0]
+    lon, lat = damascus["geometry"]["coordinates"]
+    assert damascus["geometry"]["type"] == "Point"
+    assert abs(lat - 33.51) < 0.1 and abs(lon - 36.29) < 0.1  # [lon, lat] order
+    assert damascus["properties"]["place_geonameid"] == 170654
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(b"", "empty"), (b"\x00\x01\x02binary\x00", "binary"), (b"\xff\xfe\xfa", "UTF-8")],
+)
+def test_cli_errors(mapapp_home, data, message):
+    from mapapp.cli import main
+
+    result = CliRunner().invoke(main, ["geoparse", "-"], input=data)
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ") or "error: " in result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_missing_file_and_too_large(mapapp_home, tmp_path, monkeypatch):
+    from mapapp.cli import main
+
+    result = CliRunner().invoke(main, ["geoparse", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 2
+    monkeypatch.setenv("MAPAPP_MAX_TEXT_CHARS", "10")
+    big = tmp_path / "big.txt"
+    big.write_text("Damascus " * 10)
+    result = CliRunner().invoke(main, ["geoparse", str(big)])
+    assert result.exit_code == 2
+    assert "limit" in result.output
