@@ -278,6 +278,7 @@
     this.shown = list.length;
     this.lastList = list;
     mark("mapapp:rendered");
+    this.requestOutlines();
     this.updateStatus(markers.length, list.length - markers.length);
   };
 
@@ -385,6 +386,7 @@
         if (err && err.name === "AbortError") return;
         self.requestUrl = null; // allow a retry of the same view
         self.setBusy(false);
+        self.requestOutlines();
         self.setStatus("Could not load incidents for this view (" + err.message + ").");
       });
   };
@@ -513,6 +515,16 @@
   };
 
   /* ---- offline: country outlines from the gazetteer --------------------------------------- */
+
+  /* Outlines (about a megabyte) wait for the first incidents, so they never delay them. */
+  IncidentMap.prototype.requestOutlines = function () {
+    if (this.outlinesRequested) return;
+    this.outlinesRequested = true;
+    var self = this;
+    setTimeout(function () {
+      self.loadOutlines();
+    }, 0);
+  };
 
   IncidentMap.prototype.loadOutlines = function () {
     var self = this;
@@ -645,7 +657,6 @@
     var self = this;
     this.buildPanel();
     this.watchTiles();
-    this.loadOutlines();
     this.wireShareBox();
     if (this.config.mode === "bbox") {
       this.map.on("moveend", function () {
