@@ -416,6 +416,8 @@ def test_embed_snippet_follows_the_view(site: dict, visit: Visit) -> None:
     page.goto(site["url"] + "/maps/news?lat=34.2&lon=36.8&zoom=6")
     wait_for_incidents(page)
     assert "zoom=6" in page.locator("#embed-code").input_value()
+    assert page.locator("a.leaflet-control-zoom-fullscreen[title='Full screen']").count() == 1
+    assert page.locator(".leaflet-control-layers").count() == 1
     page.locator(".leaflet-control-zoom-in").click()
     page.wait_for_function("() => document.getElementById('embed-code').value.includes('zoom=7')")
     page.locator("#embed-height").fill("320")
