@@ -14,9 +14,8 @@ import logging
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick
 
@@ -31,8 +30,7 @@ CACHE_VERSION = "1"
 MAX_NAME_CHARS = 60
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A name found in the text: ``text[start:end]`` folds to ``key``."""
 
     start: int
@@ -79,15 +77,16 @@ class NameMatcher:
         """Every name occurrence in ``text`` (overlapping hits included), in input offsets."""
         folded, offsets = fold(text)
         padded = f" {folded} "
+        if offsets is None:
+            # start = padded index of the leading space = folded start; end_idx - 1 = folded end.
+            return [
+                Hit(end_idx - length + 1, end_idx - 1, padded[end_idx - length + 2 : end_idx])
+                for end_idx, length in self._automaton.iter(padded)
+            ]
         hits = []
         for end_idx, length in self._automaton.iter(padded):
-            start = end_idx - length + 1  # padded index of the leading space = folded word start
-            stop = end_idx - 1  # folded exclusive end
-            if offsets is None:
-                o_start, o_end = start, stop
-            else:
-                o_start, o_end = offsets(start), offsets(stop - 1) + 1
-            hits.append(Hit(o_start, o_end, padded[start + 1 : end_idx]))
+            start = end_idx - length + 1
+            hits.append(Hit(offsets(start), offsets(end_idx - 2) + 1, padded[start + 1 : end_idx]))
         return hits
 
 

@@ -184,6 +184,7 @@ LEVEL_PRIOR = {
     "CMPRF": 0.3,
 }
 NEAR_KM = 150.0
+MAX_CANDIDATES = 40
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL", "TERR"})
 REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
 
@@ -517,7 +518,9 @@ class Geoparser:
                 group = _Group(occ.key, occ.kind)
                 if occ.source == "name":
                     never = occ.key in self.lexicon.never
-                    group.candidates = [] if never else self._candidates(occ.key)
+                    # The gazetteer ranks candidates; the long tail of hamlets sharing a name
+                    # is cut so a common name costs bounded time.
+                    group.candidates = [] if never else self._candidates(occ.key)[:MAX_CANDIDATES]
                 else:
                     code = (
                         self.lexicon.demonyms.get(occ.key)
@@ -537,14 +540,14 @@ class Geoparser:
             self._rank(group, None, [], focus)
         # Document focus from pass 1: countries and admin-1 regions of the confident picks.
         focus_votes = _Focus()
-        anchors: list[tuple[_Group, Place, float]] = []
+        anchors: list[tuple[_Group, float, float, float]] = []
         for group in glist:
             if group.best is None:
                 continue
             conf = _confidence(group.ranked)
             focus_votes.add(group, group.best, conf * len(group.hits))
             if group.best.feature_code not in REGION_CODES:
-                anchors.append((group, group.best, conf))
+                anchors.append((group, group.best.lat, group.best.lon, conf))
         # Pass 2: add focus and nearness.
         for group in glist:
             if len(group.candidates) > 1:
@@ -594,7 +597,7 @@ class Geoparser:
         self,
         group: _Group,
         votes: _Focus | None,
-        anchors: list[tuple[_Group, Place, float]],
+        anchors: list[tuple[_Group, float, float, float]],
         focus: Sequence[str] | None,
     ) -> None:
         w = self.weights
@@ -614,11 +617,19 @@ class Geoparser:
                     if share:
                         reasons["focus_admin1"] = w.focus_admin1 * share
                 near = 0.0
-                for other, anchor, conf in anchors:
+                # Equirectangular distance: exact enough at the scale that matters here
+                # (exp(-d / 80 km) is ~0 beyond a few hundred km).
+                lat, lon = place.lat, place.lon
+                coslat = math.cos(math.radians(lat))
+                for other, alat, alon, conf in anchors:
                     if other is group:
                         continue
-                    d = haversine_km(place.lat, place.lon, anchor.lat, anchor.lon)
-                    near = max(near, conf * math.exp(-d / w.nearby_km))
+                    dlon = abs(lon - alon)
+                    if dlon > 180.0:
+                        dlon = 360.0 - dlon
+                    d = 111.195 * math.hypot(lat - alat, dlon * coslat)
+                    if d < 1000.0:
+                        near = max(near, conf * math.exp(-d / w.nearby_km))
                 if near:
                     reasons["nearby"] = w.nearby * near
             ranked.append(Candidate(place, sum(reasons.values()), reasons))
