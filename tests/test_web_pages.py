@@ -467,6 +467,14 @@ def test_outlines_are_simplified_cached_country_shapes(
     assert again.status_code == 304
 
 
+def test_outlines_without_a_gazetteer_is_a_json_503(tmp_path: Path, store_url: str) -> None:
+    app = make_app(tmp_path, store_url, GAZETTEER_PATH=str(tmp_path / "missing.sqlite"))
+    response = app.test_client().get("/outlines.geojson")
+    assert_error_response(response, 503)
+    # The map page itself does not depend on it.
+    assert app.test_client().get("/maps/syria").status_code == 200
+
+
 # -- map builder -----------------------------------------------------------------------------
 
 

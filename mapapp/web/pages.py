@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import math
 import re
 import threading
@@ -32,7 +33,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from markupsafe import Markup
 
 from gazetteer.coords import validate_latlon
-from mapapp.errors import InvalidQuery, NotFound, ServiceError
+from mapapp.errors import GazetteerError, InvalidQuery, NotFound, ServiceError
 from mapapp.incidents.model import Incident
 from mapapp.store.base import BBox, Layer
 from mapapp.web.db import get_gazetteer, get_store
@@ -40,6 +41,7 @@ from mapapp.web.mapbuilder import AREA_RADIUS_M, OTHER_COLOR, build_map, event_t
 from mapapp.web.params import parse_bbox, parse_date, parse_types
 
 bp = Blueprint("pages", __name__)
+log = logging.getLogger(__name__)
 
 DEFAULT_EMBED_WIDTH = 800
 DEFAULT_EMBED_HEIGHT = 500
@@ -408,7 +410,14 @@ def outlines() -> Response:
     with _outlines_lock:
         cached = _outlines_cache.get(key)
     if cached is None:
-        doc = build_outlines(get_gazetteer())
+        try:
+            doc = build_outlines(get_gazetteer())
+        except GazetteerError as exc:
+            # A data endpoint: answer JSON (the map simply goes without outlines).
+            log.warning("country outlines unavailable: %s", exc.message)
+            response = jsonify(exc.to_dict())
+            response.status_code = exc.status
+            return response
         body = json.dumps(doc, separators=(",", ":")).encode("utf-8")
         cached = (body, hashlib.sha256(body).hexdigest()[:32])
         with _outlines_lock:
