@@ -451,6 +451,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-pygeoapi", action="store_true")
     args = parser.parse_args()
+    # A plain `kill` must still stop the servers (the finally block below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     workdir: Path = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
@@ -507,7 +509,7 @@ def main() -> None:
             "mapapp",
             ours,
             script=bbox_script(workdir, "ours", "/ogc/collections/large/items"),
-            **wrk_opts,
+            **heavy_opts,
         )
         bench(rows, SC_GJ, "mapapp", geojson, **wrk_opts)
         bench(rows, SC_GZ, "mapapp", geojson, headers=["Accept-Encoding: gzip"], **wrk_opts)
@@ -578,7 +580,7 @@ def main() -> None:
                 "pygeoapi",
                 theirs,
                 script=bbox_script(workdir, "pygeoapi", "/collections/large/items?f=json"),
-                **wrk_opts,
+                **heavy_opts,
             )
             bench(rows, SC_ITEMS, "pygeoapi", small, **heavy_opts)
     finally:
