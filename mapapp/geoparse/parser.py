@@ -197,6 +197,7 @@ class Weights:
     population: float = 0.6
     main_name: float = 0.25
     country: float = 0.6
+    region_population: float = 0.5
     curated: float = 0.3
     contained: float = 1.2
     container: float = 0.6
@@ -207,6 +208,8 @@ class Weights:
     explicit_focus: float = 1.0
     # A single lower-evidence name (no cue, not a country/region/big town) needs this prior.
     min_prior_single: float = 0.9
+    # Multiword capitalised names are rarely accidental ("Khan Younis"): a lower bar.
+    multiword_factor: float = 0.3
     temperature: float = 4.0
 
 
@@ -481,10 +484,13 @@ class Geoparser:
         w = self.weights
         level = LEVEL_PRIOR.get(place.feature_code, 0.15)
         reasons = {"level": w.level * level}
-        # Population tells towns apart; for regions it would count their size twice.
+        # Population tells towns and countries apart; a region's counts at half weight, as its
+        # level already says it is large ("New York" the city over the state).
+        pop = min(1.0, math.log10(max(place.population, 0) + 1) / 7.0)
         if place.feature_class == "P" or place.feature_code in COUNTRY_CODES:
-            pop = min(1.0, math.log10(max(place.population, 0) + 1) / 7.0)
             reasons["population"] = w.population * pop
+        elif place.feature_code in REGION_CODES:
+            reasons["population"] = w.population * pop * w.region_population
         if place.feature_code in COUNTRY_CODES:
             reasons["country"] = w.country
         main = {fold_name(place.name)}
@@ -692,7 +698,7 @@ def _strong(group: _Group, parser: Geoparser) -> bool:
         return True  # hand-picked news names (neighbourhoods, camps): distinctive by selection
     score = group.ranked[0].score if group.ranked else 0.0
     if " " in group.key:
-        return score >= parser.weights.min_prior_single * 0.6
+        return score >= parser.weights.min_prior_single * parser.weights.multiword_factor
     return score >= parser.weights.min_prior_single
 
 
