@@ -134,7 +134,8 @@ def cached_response(
     """Serve a cached body, gzipped when the client accepts it."""
     if len(entry.body) >= GZIP_MIN_BYTES and "gzip" in request.accept_encodings:
         if entry.gzipped is None:
-            entry.gzipped = gzip.compress(entry.body, compresslevel=6, mtime=0)
+            # Once per layer version and worker, so the smallest output is worth the 0.4 s.
+            entry.gzipped = gzip.compress(entry.body, compresslevel=9, mtime=0)
         response = current_app.response_class(entry.gzipped, mimetype=mimetype)
         response.headers["Content-Encoding"] = "gzip"
     else:
