@@ -169,3 +169,9 @@ def test_large_text_is_bounded(parser):
     mentions = parser.parse_prepared(text)
     assert len(mentions) == 10_000
     assert {m.place.geonameid for m in mentions} == {170654, 276781}
+
+
+def test_common_surnames_need_a_locative_cue(parser):
+    assert not parser.parse("Johnson said the plan would work, and Johnson left.")
+    found = by_text(parser.parse("She grew up in Johnson, a small town."))
+    assert found["Johnson"][0].place.admin1 == "VT"

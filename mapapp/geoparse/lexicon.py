@@ -115,6 +115,7 @@ class Lexicon:
     stopwords: frozenset[str]
     never: frozenset[str]
     first_names: frozenset[str]
+    surnames: frozenset[str]
     locative: frozenset[str]
     titles: frozenset[str]
     organisations: frozenset[str]
@@ -147,6 +148,7 @@ def load_lexicon() -> Lexicon:
         stopwords=frozenset(fold_name(w.lstrip("!")) for w in stops),
         never=frozenset(fold_name(w[1:]) for w in stops if w.startswith("!")),
         first_names=frozenset(fold_name(w) for w in _lines("firstnames.txt")),
+        surnames=frozenset(fold_name(w) for w in _lines("surnames.txt")),
         locative=frozenset(sections["locative"]),
         titles=frozenset(sections["titles"]),
         organisations=frozenset(sections["organisations"]),

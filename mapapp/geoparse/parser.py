@@ -397,6 +397,13 @@ class Geoparser:
         common = key in lex.stopwords or (key in lower_keys and " " not in key)
         if common and not (cue and not sentence_start):
             return None
+        if (
+            not cue
+            and " " not in key
+            and (key in lex.surnames or key in lex.first_names)
+            and not self._prominent(key)
+        ):
+            return None  # "Johnson said", "Tyler added": a person unless a cue says place
         if prev_word in lex.titles and prev_raw[:1].isupper():
             persons.add(key)
             return None  # "President Assad", "Mr Jordan"
