@@ -400,3 +400,17 @@ def test_store_queries_get_the_configured_timeout(tmp_path: Path, store_url: str
     app = make_app(tmp_path, store_url, QUERY_TIMEOUT_MS=1234)
     with app.test_request_context("/api/layers"):
         assert get_store().timeout_ms == 1234
+
+
+def test_large_download_is_streamed_from_a_temp_file(client, monkeypatch) -> None:
+    import mapapp.web.api as api
+
+    monkeypatch.setattr(api, "CACHE_ITEM_MAX_BYTES", 1000)  # every body counts as large here
+    response = client.get("/layers/syria.geojson")
+    assert response.status_code == 200
+    assert response.is_streamed
+    body = response.get_data()
+    assert int(response.headers["Content-Length"]) == len(body)
+    assert ids(json.loads(body)) == {"a1", "a2", "a3", "a4", "a5"}
+    assert response.headers["ETag"]
+    response.close()
