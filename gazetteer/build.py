@@ -22,9 +22,10 @@ Derived data and the heuristics behind it
 * Palestine: the Natural Earth multipolygon is split into Gaza Strip (the part west of 34.6°E)
   and West Bank, places of feature code ``RGN`` with parent PS that stand for GeoNames' PS admin-1
   codes ``GZ`` and ``WE``; the ISO governorates become ``ADM2`` places under them.
-* Natural Earth parts holding the towns of a country that has no shape of its own (French
-  Guiana, Réunion, Svalbard, Christmas Island...) are given to that country when its towns
-  outnumber the owner's towns in that part.
+* Natural Earth parts holding (within ~5 km: coastal towns) the towns of a country that has no
+  shape of its own (French Guiana, Réunion, Mayotte, Christmas Island...) are given to that
+  country when its towns outnumber the owner's towns there. Svalbard stays with Norway, as in
+  Natural Earth (GeoNames puts Norwegian places there too).
 """
 
 from __future__ import annotations
@@ -571,14 +572,16 @@ class _Builder:
                     parts.append([cc, poly, label])
         if not parts:
             return {}
-        # Give parts to countries without a shape whose towns they hold.
+        # Give parts to countries without a shape whose towns they hold. Towns on the coast
+        # often lie just outside the generalised 1:10m outline: count those within ~5 km.
         have = {p[0] for p in parts}
         missing = [cc for cc in countries if cc not in have and cities.get(cc)]
         tree = shapely.STRtree([p[1] for p in parts])
+        near = 0.05  # degrees
         for cc in missing:
             xs = np.array([c["lon"] for c in cities[cc]])
             ys = np.array([c["lat"] for c in cities[cc]])
-            hits = tree.query(shapely.points(xs, ys), predicate="within")[1]
+            hits = tree.query(shapely.points(xs, ys), predicate="dwithin", distance=near)[1]
             for idx in set(hits.tolist()):
                 owner, poly, _label = parts[idx]
                 theirs = int(np.count_nonzero(hits == idx))
@@ -586,7 +589,9 @@ class _Builder:
                 if owner is not None and cities.get(owner):
                     ox = np.array([c["lon"] for c in cities[owner]])
                     oy = np.array([c["lat"] for c in cities[owner]])
-                    mine = int(np.count_nonzero(shapely.contains_xy(poly, ox, oy)))
+                    mine = int(
+                        np.count_nonzero(shapely.dwithin(poly, shapely.points(ox, oy), near))
+                    )
                 if theirs > mine:
                     parts[idx][0] = cc
         by_cc: dict[str, list] = defaultdict(list)

