@@ -7,7 +7,7 @@
   pipeline (geoparse + extract_incidents + store.ingest), one article per transaction, one core.
 - query: ``SQLiteStore.query`` (count + first page of 100, decoded to ``Incident``s) with random
   map viewports and date windows over N synthetic incidents in one layer.
-- export: ``write_geojson`` of a layer of M incidents streamed to a file.
+- export: ``export_layer(..., "geojson")`` (what ``mapapp export`` runs) of M incidents.
 
 Prints a Markdown table; wall-clock times, with the process's CPU time beside them because the
 machine may be shared (the goals are about wall-clock time on an otherwise idle core). Goals (issue 4): >= 50 articles/s, median query <= 20 ms over
@@ -114,11 +114,10 @@ def _p95(values: list[float]) -> float:
 
 
 def bench_export(store: SQLiteStore, layer: str, path: Path) -> tuple[float, float]:
-    from mapapp.store.export import write_geojson
+    from mapapp.store.export import export_layer
 
     t0, c0 = time.perf_counter(), time.process_time()
-    with open(path, "w", encoding="utf-8") as fp:
-        n = write_geojson(store.iter_query(layer), fp, bbox=store.get_layer(layer).bbox)
+    n = export_layer(store, layer, "geojson", path)  # what `mapapp export` runs
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     assert n == store.get_layer(layer).count
     return elapsed, cpu

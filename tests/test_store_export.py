@@ -143,3 +143,21 @@ def test_filtered_and_bad_exports(store: SQLiteStore, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput):
         export_layer(store, "syria", "shp", tmp_path / "x.shp")
     assert export_layer(store, "syria", "gpkg", tmp_path / "e.gpkg", types=["Battles"]) == 0
+
+
+def test_fast_features_equal_incident_features(store: SQLiteStore) -> None:
+    odd = make_incident("odd", date=None)
+    odd.sub_event_type = None
+    odd.actors, odd.sentences, odd.fatalities = [], [], None
+    odd.location.geonameid = odd.location.admin1 = odd.location.country_code = None
+    odd.source.published = None
+    store.add(odd)
+    store.update("syria", "aleppo", {"lat": 36.21, "event_type": "Battles"})
+    slow = [i.to_feature() for i in store.iter_query("syria")]
+    fast = list(store.iter_features("syria"))
+    assert len(fast) == 4 and fast == slow
+    assert list(store.iter_features("syria", types=["Battles"])) == [
+        f for f in slow if f["properties"]["event_type"] == "Battles"
+    ]
+    # Both kinds of item stream to the same document.
+    assert "".join(iter_geojson(fast)) == "".join(iter_geojson(store.iter_query("syria")))
