@@ -175,3 +175,8 @@ def test_common_surnames_need_a_locative_cue(parser):
     assert not parser.parse("Johnson said the plan would work, and Johnson left.")
     found = by_text(parser.parse("She grew up in Johnson, a small town."))
     assert found["Johnson"][0].place.admin1 == "VT"
+
+
+def test_a_name_after_a_sentence_ending_word_is_not_a_surname(parser):
+    text = "The talks ended late on Monday. Damascus replied within hours."
+    assert [m.text for m in parser.parse(text)] == ["Damascus"]

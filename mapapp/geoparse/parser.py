@@ -156,6 +156,8 @@ _PLACE_OF = re.compile(
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "U.S.", "Mr.", "St.": a period that does not end a sentence.
+_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+|[A-Z][a-z]{0,3}\.")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”\n]\s*$")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[\s\-]*$")
 _WORD_AFTER = re.compile(r"^[\s\-]*([^\W\d_][\w’'-]*)")
@@ -387,7 +389,11 @@ class Geoparser:
         )
         if prev is None:
             sentence_start = True
-        elif _SENTENCE_END.search(before[prev.end() :]) or before[prev.end() :].count("\n"):
+        elif (
+            _SENTENCE_END.search(before[prev.end() :])
+            or before[prev.end() :].count("\n")
+            or (prev_raw.endswith(".") and not _ABBREVIATION.fullmatch(prev_raw))
+        ):
             # The previous word ends another sentence or line: this name starts one.
             prev_word, prev_raw, sentence_start = "", "", True
         cue = prev_word in lex.locative or bool(_PLACE_OF.search(before))
