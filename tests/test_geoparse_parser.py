@@ -180,3 +180,27 @@ def test_common_surnames_need_a_locative_cue(parser):
 def test_a_name_after_a_sentence_ending_word_is_not_a_surname(parser):
     text = "The talks ended late on Monday. Damascus replied within hours."
     assert [m.text for m in parser.parse(text)] == ["Damascus"]
+
+
+def test_matcher_is_cached_on_disk_and_shared(tmp_path):
+    from mapapp.geoparse import matcher as matcher_module
+
+    db = tmp_path / "gazetteer.sqlite"
+    db.write_bytes(b"not really a database")  # only its path and fingerprint matter here
+    first = Geoparser(FakeGazetteer(path=db))
+    assert [m.text for m in first.parse("Clashes in Beirut.")] == ["Beirut"]
+    caches = list(tmp_path.glob("gazetteer.sqlite.geoparse-*.pickle"))
+    assert len(caches) == 1
+    # Another parser over the same file shares the automaton in memory.
+    second = Geoparser(FakeGazetteer(path=db))
+    assert second.matcher is first.matcher
+    # A new process (simulated by forgetting the in-memory copy) loads the file instead.
+    matcher_module._MATCHERS.clear()
+    third = Geoparser(FakeGazetteer(path=db))
+    assert third.matcher is not first.matcher
+    assert [m.text for m in third.parse("Clashes in Beirut.")] == ["Beirut"]
+    # A corrupt cache is rebuilt, not fatal.
+    matcher_module._MATCHERS.clear()
+    caches[0].write_bytes(b"garbage")
+    fourth = Geoparser(FakeGazetteer(path=db))
+    assert [m.text for m in fourth.parse("Clashes in Beirut.")] == ["Beirut"]

@@ -29,17 +29,22 @@ __all__ = [
 ]
 
 _LOCK = threading.Lock()
-_PARSERS: dict[object, Geoparser] = {}
+_PARSERS: dict[str, Geoparser] = {}
 
 
 def default_geoparser(gazetteer: Gazetteer | None = None) -> Geoparser:
-    """The cached ``Geoparser`` for ``gazetteer`` (default: the gazetteer at the default path)."""
+    """The cached ``Geoparser`` for ``gazetteer`` (default: the gazetteer at the default path).
+
+    Parsers are kept per gazetteer file; the name automaton is shared per file in any case, so a
+    new ``Gazetteer`` object for the same file (one per request, say) costs no reload.
+    """
     if gazetteer is None:
         from gazetteer.paths import default_db_path
 
-        key: object = ("path", str(default_db_path()))
+        key = str(default_db_path())
     else:
-        key = ("id", id(gazetteer))
+        path = getattr(gazetteer, "path", None)
+        key = str(path) if path is not None else f"id:{id(gazetteer)}"
     with _LOCK:
         parser = _PARSERS.get(key)
         if parser is None or (gazetteer is not None and parser.gazetteer is not gazetteer):
@@ -48,6 +53,8 @@ def default_geoparser(gazetteer: Gazetteer | None = None) -> Geoparser:
 
                 gazetteer = Gazetteer()
             parser = Geoparser(gazetteer)
+            if len(_PARSERS) > 16:  # unbounded growth would pin gazetteers in memory
+                _PARSERS.clear()
             _PARSERS[key] = parser
         return parser
 

@@ -14,6 +14,7 @@ import logging
 import os
 import pickle
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -103,23 +104,42 @@ def _fingerprint(gazetteer: Gazetteer) -> str:
     return hashlib.sha256(f"{CACHE_VERSION}:{fp}".encode()).hexdigest()[:16]
 
 
+# One matcher per gazetteer file and fingerprint per process: the automaton is large (hundreds of
+# MB for the full gazetteer), so every Geoparser over the same file shares it.
+_MATCHERS: dict[str, NameMatcher] = {}
+_LOCK = threading.Lock()
+
+
 def load_matcher(gazetteer: Gazetteer) -> NameMatcher:
-    """The matcher for ``gazetteer``: from the on-disk cache when valid, else built and cached."""
+    """The matcher for ``gazetteer``: shared in-process, else from the on-disk cache when valid,
+    else built and cached."""
     path = getattr(gazetteer, "path", None)
-    cache_path = None
-    if path is not None:
-        path = Path(path)
-        cache_path = path.with_name(f"{path.name}.geoparse-{_fingerprint(gazetteer)}.pickle")
-        if cache_path.exists():
-            try:
-                with cache_path.open("rb") as fh:
-                    automaton, norms = pickle.load(fh)  # noqa: S301 - our own cache file
-                return NameMatcher(automaton, norms)
-            except Exception as exc:  # noqa: BLE001 - a broken cache is rebuilt, not fatal
-                log.warning("rebuilding unreadable geoparser cache %s: %s", cache_path, exc)
+    if path is None:
+        return NameMatcher.from_names(gazetteer.iter_names())
+    path = Path(path)
+    memo_key = f"{path.resolve()}:{_fingerprint(gazetteer)}"
+    with _LOCK:
+        matcher = _MATCHERS.get(memo_key)
+        if matcher is None:
+            matcher = _load_or_build(gazetteer, path)
+            # Only the current version of a file is kept.
+            for key in [k for k in _MATCHERS if k.rsplit(":", 1)[0] == memo_key.rsplit(":", 1)[0]]:
+                del _MATCHERS[key]
+            _MATCHERS[memo_key] = matcher
+        return matcher
+
+
+def _load_or_build(gazetteer: Gazetteer, path: Path) -> NameMatcher:
+    cache_path = path.with_name(f"{path.name}.geoparse-{_fingerprint(gazetteer)}.pickle")
+    if cache_path.exists():
+        try:
+            with cache_path.open("rb") as fh:
+                automaton, norms = pickle.load(fh)  # noqa: S301 - our own cache file
+            return NameMatcher(automaton, norms)
+        except Exception as exc:  # noqa: BLE001 - a broken cache is rebuilt, not fatal
+            log.warning("rebuilding unreadable geoparser cache %s: %s", cache_path, exc)
     matcher = NameMatcher.from_names(gazetteer.iter_names())
-    if cache_path is not None:
-        _write_cache(cache_path, matcher)
+    _write_cache(cache_path, matcher)
     return matcher
 
 

@@ -272,6 +272,7 @@ class Geoparser:
 
     @property
     def matcher(self) -> NameMatcher:
+        """The name automaton (loaded on first use; shared by parsers of the same file)."""
         if self._matcher is None:
             self._matcher = load_matcher(self.gazetteer)
         return self._matcher
