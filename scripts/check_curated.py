@@ -44,7 +44,7 @@ from gazetteer.sources import (  # noqa: E402
 
 CURATED_ID_MIN = 2_100_000_000
 FEATURE_CODES = {
-    "PPLX", "PPL", "CMPRF", "ADM2", "ADM3", "RGN", "AIRP", "MILB", "CRSSNG", "AREA", "MN", "PRT", "ISL",
+    "PPLX", "PPL", "CMPRF", "ADM2", "ADM3", "RGN", "AIRP", "MILB", "CRSSNG", "AREA", "MN", "PRT", "ISL", "PS",
 }  # fmt: skip
 KM_PER_DEGREE = 111.32
 

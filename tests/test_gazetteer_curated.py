@@ -23,7 +23,7 @@ HEADER = [
 ID_MIN = 2_100_000_000
 ID_MAX = 2_147_483_647  # stays a 32-bit signed integer, like GeoNames ids
 FEATURE_CODES = {
-    "PPLX", "PPL", "CMPRF", "ADM2", "ADM3", "RGN", "AIRP", "MILB", "CRSSNG", "AREA", "MN", "PRT", "ISL",
+    "PPLX", "PPL", "CMPRF", "ADM2", "ADM3", "RGN", "AIRP", "MILB", "CRSSNG", "AREA", "MN", "PRT", "ISL", "PS",
 }  # fmt: skip
 COAST_KM = 5.0  # a coastal point may sit just off the country's generalised outline
 PARENT_KM = 60.0  # a neighbourhood or camp far from its parent city is a data error
