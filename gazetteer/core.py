@@ -37,6 +37,7 @@ from gazetteer.errors import (
 from gazetteer.model import COUNTRY_CODES, Place
 from gazetteer.normalize import name_keys
 from gazetteer.paths import default_db_path
+from gazetteer.schema import SCHEMA_VERSION
 
 MAX_NAME_CHARS = 200
 MAX_LIMIT = 1000
@@ -159,8 +160,22 @@ class Gazetteer:
         self._points: dict[str, Any] | None = None
         self._lookup = lru_cache(maxsize=65536)(self._fetch)
         self._get = lru_cache(maxsize=16384)(self._fetch_place)
+        self.meta = self._read_meta()
+        if self.meta.get("schema_version") != str(SCHEMA_VERSION):
+            # A file from another version of this package: its tables may not match the code.
+            self.close()
+            if not auto_build:
+                raise GazetteerUnavailable(
+                    "The gazetteer database was built by another version; run `gazetteer build`."
+                )
+            from gazetteer.build import build_database
+
+            build_database(self.path, force=True)
+            self.meta = self._read_meta()
+
+    def _read_meta(self) -> dict[str, str]:
         try:
-            self.meta = dict(self._conn().execute("SELECT key, value FROM meta").fetchall())
+            return dict(self._conn().execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error as exc:
             self.close()
             raise GazetteerUnavailable(

@@ -265,3 +265,25 @@ def test_real_build_is_complete(full_gazetteer_path: Path) -> None:
         )[0][0]
         == 0
     )
+
+
+def test_database_of_another_schema_version(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with closing(sqlite3.connect(tiny)) as conn, conn:
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    with pytest.raises(GazetteerUnavailable) as info:
+        Gazetteer(tiny, auto_build=False)
+    assert "another version" in info.value.message
+    calls = []
+
+    def fake_build(path: Path, *, force: bool = False) -> None:
+        calls.append(force)
+        build_database(path, sources=tiny_sources(tmp_path / "tiny-sources"), force=force)
+
+    monkeypatch.setattr("gazetteer.build.build_database", fake_build)
+    gaz = Gazetteer(tiny)
+    assert calls == [True]
+    assert gaz.meta["schema_version"] != "0"
+    assert gaz.search("Damascus")[0].geonameid == 170654
+    gaz.close()
