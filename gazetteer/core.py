@@ -152,7 +152,7 @@ class Gazetteer:
 
             build_database(self.path)
         self._local = threading.local()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered: index loaders open connections
         self._connections: list[sqlite3.Connection] = []
         self._countries: dict[str, Place] | None = None
         self._shapes: dict[str, Any] | None = None

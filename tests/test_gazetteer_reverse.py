@@ -155,3 +155,21 @@ def test_real_reverse_at_sea(full_gazetteer: Gazetteer) -> None:
     result = full_gazetteer.reverse(0.0, -30.0)  # mid-Atlantic
     assert result.country is None
     assert result.distance_km > 500
+
+
+def test_first_reverse_in_a_new_thread(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The indexes load lazily under a lock while the thread opens its own connection.
+    import threading
+
+    g = Gazetteer(build_tiny(tmp_path_factory.mktemp("fresh") / "gaz.sqlite"), auto_build=False)
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(g.reverse(33.5, 36.29).country.name))
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert results == ["Syria"] * 3
+    g.close()
