@@ -7,11 +7,12 @@ lookup into a shapely ``STRtree`` of prepared geometries.
 
 Ranking (``search`` and ``candidates``): ``score = level + kind + 5 * log10(population + 1)``
 where ``level`` favours countries (60) > Palestine's regions (50) > capitals (40) > admin-1 (32)
-> admin seats (28) > ADM2 (20) > towns (0) > neighbourhoods (-5), and ``kind`` favours a match on
-the primary or official name (30) over an ASCII form (28), an alternate name (15), an
-abbreviation (10) or a name matched only after dropping its article (0, and half the level: so
-"Fasher" still finds El Fasher but ranks it low). Admin areas weigh population by 4, not 5:
-their population is the sum of their towns'.
+> admin seats (28) > ISO governorates ADM2 (5: they carry no population) > towns (0) >
+neighbourhoods and camps (-5), and ``kind`` favours a match on the primary or official name (30)
+over an ASCII form (29), an alternate name (24), an abbreviation (12) or a name matched only
+after dropping its article (0, and half the level: "Fasher" still finds El Fasher). Admin areas
+weigh population by 4, not 5: theirs is the sum of their towns'. Ties: population, then id.
+The ranking knows no context; the geoparser brings that.
 """
 
 from __future__ import annotations
@@ -55,13 +56,13 @@ _LOOKUP_SQL = (
 )
 LEVEL = {
     "PCLI": 60, "PCLD": 55, "PCLIX": 55, "PCLS": 55, "PCLF": 55, "PCL": 55, "TERR": 55,
-    "RGN": 50, "PPLC": 40, "ADM1": 32, "ADM1H": 28, "PPLA": 28, "ADM2": 20, "PPLG": 20,
+    "RGN": 50, "PPLC": 40, "ADM1": 32, "ADM1H": 28, "PPLA": 28, "ADM2": 5, "PPLG": 20,
     "PPLA2": 15, "PPLA3": 10, "ADMD": 10, "ADM3": 8, "PPLA4": 5, "PPL": 0, "PPLL": -2,
     "PPLX": -5, "CMPRF": -5,
 }  # fmt: skip
 # Admin areas' populations are sums over their towns: weigh them less than a town's own.
 AREA_CODES = frozenset({"ADM1", "ADM1H", "ADM2", "ADM3", "ADMD", "RGN"})
-KIND = {"name": 30, "official": 30, "ascii": 28, "alt": 15, "abbr": 10, "stripped": 0}
+KIND = {"name": 30, "official": 30, "ascii": 29, "alt": 24, "abbr": 12, "stripped": 0}
 
 
 @dataclass(frozen=True, slots=True)
