@@ -318,6 +318,10 @@ def build_database(
         # Another process may have finished the same build while we waited for the lock.
         if not force and read_fingerprint(db) == fingerprint:
             return _report(db, False, start, fingerprint)
+        # Under the lock no other build of this file runs: temp files left here were abandoned
+        # by a killed build.
+        for stale in db.parent.glob(f".{db.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{db.name}.", suffix=".tmp", dir=db.parent)
         os.close(fd)
         tmp = Path(tmp_name)

@@ -287,3 +287,11 @@ def test_database_of_another_schema_version(
     assert gaz.meta["schema_version"] != "0"
     assert gaz.search("Damascus")[0].geonameid == 170654
     gaz.close()
+
+
+def test_a_killed_builds_temp_file_is_cleaned_up(tiny: Path, tmp_path: Path) -> None:
+    stale = tmp_path / ".gaz.sqlite.abandoned.tmp"
+    stale.write_bytes(b"half a database")
+    build_database(tiny, sources=tiny_sources(tmp_path / "tiny-sources"), force=True)
+    assert not stale.exists()
+    assert not list(tmp_path.glob(".gaz.sqlite.*.tmp"))
