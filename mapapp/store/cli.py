@@ -92,7 +92,7 @@ def ingest_command(
         raise ArticleError(f"{source}: no such file or directory.")
     if source != "-" and path.is_dir() and url:
         raise ArticleError("--url applies to a single article, not a directory.")
-    total = sum(1 for p in path.rglob("*") if p.is_file()) if path.is_dir() else None
+    total = _count_inputs(path) if source != "-" and path.is_dir() else None
     show = sys.stderr.isatty() if progress is None else progress
     with _open() as store:
         store.ensure_layer(layer)
@@ -120,6 +120,16 @@ def ingest_command(
             click.echo(f"unresolved places: {top}" + (f" and {more} more" if more > 0 else ""))
     if summary.articles == 0 and summary.skipped:
         sys.exit(2)  # nothing could be read at all
+
+
+def _count_inputs(root: Path) -> int | None:
+    """Files to read (the progress bar's total); None when a JSON/JSONL file may hold many."""
+    from mapapp.store.articles import JSON_SUFFIXES, JSONL_SUFFIXES
+
+    files = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    if any(p.suffix.lower() in JSON_SUFFIXES | JSONL_SUFFIXES for p in files):
+        return None
+    return len(files)
 
 
 @click.command("layers")
