@@ -206,8 +206,8 @@ class Ours(System):
         out = []
         for s in spans:
             key = fold_name(s.text)
-            code = lex.demonyms.get(key) or lex.aliases.get(s.text)
-            cands = [self.parser._country(code)] if code else []
+            target = lex.aliases.get(s.text) or lex.demonyms.get(key)
+            cands = [self.parser.target_place(target)] if target else []
             cands += self.parser._candidates(key)
             out.append(
                 any(c is not None and _error(s, _answer(c), area=True) <= ACC_KM for c in cands)
@@ -237,9 +237,9 @@ class PopulationBaseline(System):
 
         lex = self.parser.lexicon
         key = fold_name(surface)
-        code = lex.demonyms.get(key) or lex.aliases.get(surface)
-        if code:
-            return _answer(self.parser._country(code))
+        target = lex.aliases.get(surface) or lex.demonyms.get(key)
+        if target:
+            return _answer(self.parser.target_place(target))
         cands = self.parser._candidates(key)
         if not cands:
             return None

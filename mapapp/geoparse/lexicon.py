@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -110,8 +110,8 @@ def _lines(filename: str) -> list[str]:
 class Lexicon:
     """The geoparser's word lists, folded."""
 
-    demonyms: dict[str, str]  # folded form -> ISO country code
-    aliases: dict[str, str]  # surface form (case-sensitive) -> ISO country code
+    demonyms: dict[str, str]  # folded form -> target (see ``aliases.tsv``: CC, CC/Name, ...)
+    aliases: dict[str, str]  # surface form (case-sensitive) -> target
     stopwords: frozenset[str]
     never: frozenset[str]
     first_names: frozenset[str]
@@ -119,6 +119,10 @@ class Lexicon:
     locative: frozenset[str]
     titles: frozenset[str]
     organisations: frozenset[str]
+    # surface form -> "comma" or an ISO country code: when an ambiguous alias counts.
+    alias_context: dict[str, str] = field(default_factory=dict)
+    # Folded names of things that are no place we have but contain one ("Indian Ocean").
+    blocked: frozenset[str] = frozenset()
 
 
 @cache
@@ -129,10 +133,13 @@ def load_lexicon() -> Lexicon:
         form, code = line.split("\t")
         key = fold_name(form)
         demonyms.setdefault(key, code.strip())
-    aliases = {}
+    aliases: dict[str, str] = {}
+    alias_context: dict[str, str] = {}
     for line in _lines("aliases.tsv"):
-        form, code = line.split("\t")
-        aliases[form] = code.strip()
+        form, target, *context = line.split("\t")
+        aliases[form] = target.strip()
+        if context and context[0].strip():
+            alias_context[form] = context[0].strip()
     sections: dict[str, set[str]] = {}
     current = ""
     for line in _lines("cues.txt"):
@@ -152,4 +159,6 @@ def load_lexicon() -> Lexicon:
         locative=frozenset(sections["locative"]),
         titles=frozenset(sections["titles"]),
         organisations=frozenset(sections["organisations"]),
+        alias_context=alias_context,
+        blocked=frozenset(fold_name(w) for w in _lines("blocked.txt")),
     )

@@ -184,11 +184,18 @@ LEVEL_PRIOR = {
     "ADM3": 0.25,
     "PPLX": 0.2,
     "CMPRF": 0.3,
+    "CONT": 1.0,
 }
 NEAR_KM = 150.0
 MAX_CANDIDATES = 40
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL", "TERR"})
 REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
+# Continents: region precision, but no country of their own (they vote for no focus).
+CONTINENT_CODES = frozenset({"CONT"})
+AREA_CODES = REGION_CODES | CONTINENT_CODES
+# "Gainesville, Va.", "SEVERN, Md.": a capitalised word and a comma right before an alias.
+_AFTER_TOWN_COMMA = re.compile(r"[A-Z][\w'’.-]*,\s*$")
+_NUMBER_BEFORE = re.compile(r"\d\s*$")
 
 
 @dataclass(frozen=True)
@@ -239,11 +246,13 @@ class _Occurrence:
     source: str  # "name" | "demonym" | "alias"
     cue: bool = False
     evidence: list[str] = field(default_factory=list)
+    form: str = ""  # the alias form (aliases.tsv) an alias occurrence matched
+    needs: str = ""  # an ISO country code the document must be about for this alias to count
 
 
 def precision_of(place: Place, kind: str = "place") -> int:
     """ACLED geo-precision of a resolved place: 1 town or finer, 2 part of a region, 3 region."""
-    if kind == "demonym" or place.feature_code in REGION_CODES:
+    if kind == "demonym" or place.feature_code in AREA_CODES:
         return PRECISION_REGION
     if place.feature_class in ("P", "S"):
         return PRECISION_TOWN
@@ -263,9 +272,12 @@ class Geoparser:
         self.lexicon: Lexicon = load_lexicon()
         self._matcher: NameMatcher | None = None
         self._words = NameMatcher.from_names(
-            list(self.lexicon.demonyms) + [fold_name(a) for a in self.lexicon.aliases]
+            list(self.lexicon.demonyms)
+            + [fold_name(a) for a in self.lexicon.aliases]
+            + list(self.lexicon.blocked)
         )
-        self._alias_by_key = {fold_name(a): a for a in self.lexicon.aliases}
+        self._alias_keys = {fold_name(a) for a in self.lexicon.aliases}
+        self._target_cache: dict[str, Place | None] = {}
         self._prior_cache: dict[tuple[int, str], tuple[float, dict[str, float]]] = {}
         self._cand_cache: dict[str, list[Place]] = {}
         self._country_cache: dict[str, Place | None] = {}
@@ -301,10 +313,10 @@ class Geoparser:
         for start, end in spans:
             surface = text[start:end]
             key = fold_name(surface)
-            if key in self.lexicon.demonyms or surface in self.lexicon.aliases:
-                source = "alias" if surface in self.lexicon.aliases else "demonym"
-                kind = "demonym" if source == "demonym" else "place"
-                occurrences.append(_Occurrence(start, end, key, kind, source))
+            if surface in self.lexicon.aliases:
+                occurrences.append(_Occurrence(start, end, key, "place", "alias", form=surface))
+            elif key in self.lexicon.demonyms:
+                occurrences.append(_Occurrence(start, end, key, "demonym", "demonym"))
             else:
                 occurrences.append(_Occurrence(start, end, key, "place", "name"))
         return self.resolve(text, occurrences, focus=focus, keep_unresolved=True)
@@ -322,9 +334,14 @@ class Geoparser:
         kept: list[_Occurrence] = []
         for hit in word_hits:
             surface = text[hit.start : hit.end]
-            if hit.key in self._alias_by_key:
-                if surface.rstrip(".") in {a.rstrip(".") for a in lex.aliases}:
-                    kept.append(_Occurrence(hit.start, hit.end, hit.key, "place", "alias"))
+            if hit.key in lex.blocked:
+                if surface[:1].isupper():
+                    kept.append(_Occurrence(hit.start, hit.end, hit.key, "place", "block"))
+                continue
+            if hit.key in self._alias_keys:
+                occ = self._alias(text, hit)
+                if occ is not None:
+                    kept.append(occ)
                 continue
             if hit.key in lex.demonyms and surface[:1].isupper():
                 if _is_language(text, hit):
@@ -354,9 +371,33 @@ class Geoparser:
             if taken.find(1, occ.start, occ.end) != -1:
                 continue
             taken[occ.start : occ.end] = b"\x01" * (occ.end - occ.start)
-            result.append(occ)
+            if occ.source != "block":  # a blocked name hides the names inside it, and itself
+                result.append(occ)
         result.sort(key=lambda o: o.start)
         return result
+
+    def _alias(self, text: str, hit: Hit) -> _Occurrence | None:
+        """An alias occurrence when the text spells the form exactly and its context holds."""
+        aliases = self.lexicon.aliases
+        surface = text[hit.start : hit.end]
+        end = hit.end
+        if text.startswith(".", end) and surface + "." in aliases:
+            surface += "."  # "Calif.", "U.S.": the final period is part of the form
+            end += 1
+        elif surface not in aliases:
+            return None
+        context = self.lexicon.alias_context.get(surface, "")
+        needs = ""
+        if context:
+            before = text[max(0, hit.start - 40) : hit.start]
+            comma = bool(_AFTER_TOWN_COMMA.search(before))
+            if context == "comma" and not comma:
+                return None
+            if context != "comma" and not comma:
+                if _NUMBER_BEFORE.search(before):
+                    return None  # "300 BC"
+                needs = context
+        return _Occurrence(hit.start, end, hit.key, "place", "alias", form=surface, needs=needs)
 
     def _evidence(
         self,
@@ -482,6 +523,29 @@ class Geoparser:
         self._cand_cache[key] = result
         return result
 
+    def target_place(self, target: str) -> Place | None:
+        """The gazetteer entry of a word-list target (``aliases.tsv``): ``CC`` a country,
+        ``CC/Name`` an admin-1 region of CC, ``continent/Name`` a continent; None if absent."""
+        if target in self._target_cache:
+            return self._target_cache[target]
+        place = None
+        if "/" not in target:
+            place = self._country(target)
+        else:
+            from gazetteer.normalize import normalize
+
+            scope, name = target.split("/", 1)
+            for cand in self.gazetteer.candidates(normalize(name)):
+                if scope == "continent":
+                    if cand.feature_code in CONTINENT_CODES:
+                        place = cand
+                        break
+                elif cand.feature_code in ("ADM1", "ADM1H", "RGN") and cand.country_code == scope:
+                    place = cand
+                    break
+        self._target_cache[target] = place
+        return place
+
     def _country(self, code: str) -> Place | None:
         if code not in self._country_cache:
             try:
@@ -542,13 +606,13 @@ class Geoparser:
                     # is cut so a common name costs bounded time.
                     group.candidates = [] if never else self._candidates(occ.key)[:MAX_CANDIDATES]
                 else:
-                    code = (
+                    target = (
                         self.lexicon.demonyms.get(occ.key)
                         if occ.source == "demonym"
-                        else self.lexicon.aliases.get(self._alias_by_key.get(occ.key, ""))
+                        else self.lexicon.aliases.get(occ.form)
                     )
-                    country = self._country(code) if code else None
-                    group.candidates = [country] if country else []
+                    place = self.target_place(target) if target else None
+                    group.candidates = [place] if place else []
                 groups[gkey] = group
             group.hits.append(occ)
             group.cue = group.cue or occ.cue
@@ -562,12 +626,21 @@ class Geoparser:
         focus_votes = _Focus()
         anchors: list[tuple[_Group, float, float, float]] = []
         for group in glist:
-            if group.best is None:
+            if group.best is None or group.best.feature_code in CONTINENT_CODES:
                 continue
             conf = _confidence(group.ranked)
             focus_votes.add(group, group.best, conf * len(group.hits))
             if group.best.feature_code not in REGION_CODES:
                 anchors.append((group, group.best.lat, group.best.lon, conf))
+        for group in glist:
+            # A context-bound alias ("BC") counts only in a document about its country.
+            needs = {occ.needs for occ in group.hits}
+            if (
+                group.best is not None
+                and "" not in needs
+                and not any(votes_for(focus_votes, group, cc) for cc in needs)
+            ):
+                group.best, group.ranked = None, []
         # Pass 2: add focus and nearness.
         for group in glist:
             if len(group.candidates) > 1:
@@ -692,6 +765,11 @@ def _is_language(text: str, hit: Hit) -> bool:
     return bool(_LANGUAGE_BEFORE.search(text[max(0, hit.start - 12) : hit.start])) and bool(
         _PHRASE_END.match(text[hit.end : hit.end + 2])
     )
+
+
+def votes_for(votes: _Focus, group: _Group, cc: str) -> bool:
+    """Whether other mentions of the document fall in country ``cc``."""
+    return votes.country_share(group, cc) > 0
 
 
 def _stripped(name: str) -> list[str]:
