@@ -74,6 +74,17 @@ from gazetteer.sources import (
 )
 
 MAX_NAME_CHARS = 200
+# A conventional reference point farther than this outside its country's polygon (or, for a
+# country without one, from its nearest town) is a data error: the representative point stays.
+MAX_REFERENCE_OUTSIDE_KM = 100.0
+# Within this distance of the polygon a point is accepted even inside a neighbour (the Factbook
+# rounds small countries' points to minutes: Liechtenstein, San Marino); farther out, only at sea
+# (Kuwait's 29.5N 45.75E lies in Iraq: a known error).
+NEAR_BORDER_KM = 25.0
+REFERENCE_SOURCE = "countryinfo (CIA World Factbook geographic coordinates)"
+# GeoNames alternate-name "languages" that are not names (links, Wikidata ids) or name more than
+# one continent ("cai": Abya Yala, the Americas).
+_NOT_NAME_LANGS = frozenset({"link", "wkdt", "post", "iata", "icao", "faac", "unlc", "cai"})
 _KIND_RANK = {kind: i for i, kind in enumerate(NAME_KINDS)}
 PLACE_COLUMNS = (
     "geonameid",
@@ -109,10 +120,13 @@ class BuildReport:
     carried_over: int
     size_bytes: int
     fingerprint: str
+    # Decisions of the build worth reading (e.g. reference points rejected and why).
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["path"] = str(self.path)
+        data["notes"] = list(self.notes)
         return data
 
 
@@ -121,7 +135,9 @@ class BuildReport:
 
 _CLASS_OF = {
     **dict.fromkeys(("TERR", "ZN", "ZNB", "PRSH"), "A"),
-    **dict.fromkeys(("RGN", "RGNE", "AREA", "RESV", "LCTY", "OAS", "PRK", "CMN", "MILB"), "L"),
+    **dict.fromkeys(
+        ("CONT", "RGN", "RGNE", "AREA", "RESV", "LCTY", "OAS", "PRK", "CMN", "MILB"), "L"
+    ),
     **dict.fromkeys(
         (
             "MT",
@@ -236,34 +252,81 @@ def next_user_id(conn: sqlite3.Connection) -> int:
     return max(USER_ID_BASE, (row[0] or 0) + 1)
 
 
-def insert_places(conn: sqlite3.Connection, items: Iterable[tuple[Place, Iterable[str]]]) -> int:
+class PlaceWriter:
+    """Batched writes of places with their names (``executemany`` per batch of rows), inside a
+    transaction the caller manages: ``add`` buffers, ``flush`` writes (also when the buffer
+    fills). Rows buffered but not flushed are invisible to queries on the same connection: call
+    ``flush()`` before reading rows this writer may hold (``pending`` tells which ids)."""
+
+    def __init__(self, conn: sqlite3.Connection, *, batch_size: int = 2000) -> None:
+        self.conn = conn
+        self.batch_size = max(1, int(batch_size))
+        self.count = 0
+        self._places: dict[int, tuple] = {}  # geonameid -> place row (last one wins)
+        self._names: dict[int, list[tuple[str, int, str, str]]] = {}
+
+    @property
+    def pending(self) -> frozenset[int]:
+        """Ids added but not yet written."""
+        return frozenset(self._places)
+
+    def add(self, place: Place, other_names: Iterable[str] = ()) -> None:
+        """Buffer one place (replacing any row of the same id) with its extra names."""
+        gid = int(place.geonameid)
+        names = [(place.name, "name")]
+        if place.asciiname:
+            names.append((place.asciiname, "ascii"))
+        names.extend((n, "alt") for n in other_names if isinstance(n, str))
+        self._places[gid] = _place_row(place)
+        self._names[gid] = name_rows(gid, names)
+        self.count += 1
+        if len(self._places) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered rows (no commit: the caller owns the transaction)."""
+        if not self._places:
+            return
+        ids = [(gid,) for gid in self._places]
+        conn = self.conn
+        conn.executemany(_PLACE_INSERT, self._places.values())
+        conn.executemany("DELETE FROM place_name WHERE geonameid = ?", ids)
+        conn.executemany(
+            "INSERT OR REPLACE INTO place_name VALUES (?, ?, ?, ?)",
+            (row for rows in self._names.values() for row in rows),
+        )
+        conn.executemany("DELETE FROM place_rtree WHERE id = ?", ids)
+        conn.executemany(
+            "INSERT INTO place_rtree VALUES (?, ?, ?, ?, ?)",
+            ((r[0], r[3], r[3], r[4], r[4]) for r in self._places.values()),
+        )
+        self._places.clear()
+        self._names.clear()
+
+
+def insert_places(
+    conn: sqlite3.Connection,
+    items: Iterable[tuple[Place, Iterable[str]]],
+    *,
+    writer: PlaceWriter | None = None,
+) -> int:
     """Insert (or replace) places with their extra names in one transaction; returns the count.
 
     Each item is ``(place, other_names)``; ``place.name`` and ``place.asciiname`` are indexed
     too, every name normalised exactly as the build does. ``place.source`` should be one of
     ``schema.USER_SOURCES`` so the rows survive rebuilds; ``place.raw`` is stored as JSON.
-    Readers that cached lookups should call ``Gazetteer.clear_cache()`` afterwards.
+    Rows are written in batches (``writer``, default a new ``PlaceWriter``; pass your own when
+    the code producing ``items`` reads the table and must ``flush`` first). Any error rolls the
+    whole transaction back. Readers that cached lookups should call
+    ``Gazetteer.clear_cache()`` afterwards.
     """
-    count = 0
+    writer = writer if writer is not None else PlaceWriter(conn)
+    start = writer.count
     with conn:
         for place, others in items:
-            gid = int(place.geonameid)
-            conn.execute(_PLACE_INSERT, _place_row(place))
-            conn.execute("DELETE FROM place_name WHERE geonameid = ?", (gid,))
-            names = [(place.name, "name")]
-            if place.asciiname:
-                names.append((place.asciiname, "ascii"))
-            names.extend((n, "alt") for n in others if isinstance(n, str))
-            conn.executemany(
-                "INSERT OR REPLACE INTO place_name VALUES (?, ?, ?, ?)", name_rows(gid, names)
-            )
-            conn.execute("DELETE FROM place_rtree WHERE id = ?", (gid,))
-            conn.execute(
-                "INSERT INTO place_rtree VALUES (?, ?, ?, ?, ?)",
-                (gid, place.lat, place.lat, place.lon, place.lon),
-            )
-            count += 1
-    return count
+            writer.add(place, others)
+        writer.flush()
+    return writer.count - start
 
 
 def _place_row(place: Place) -> tuple:
@@ -334,9 +397,10 @@ def build_database(
                     "PRAGMA cache_size = -131072"
                 )  # 128 MiB: keeps the index inserts in memory
                 conn.executescript(DDL)
-                _Builder(conn, sources).run()
+                builder = _Builder(conn, sources)
+                builder.run()
                 carried = _carry_over(conn, db)
-                _write_meta(conn, fingerprint, carried)
+                _write_meta(conn, fingerprint, carried, builder.notes)
                 conn.commit()
                 conn.execute("ANALYZE")
                 conn.commit()
@@ -371,10 +435,21 @@ def _report(db: Path, built: bool, start: float, fingerprint: str) -> BuildRepor
         carried_over=int(meta.get("carried_over", 0)),
         size_bytes=db.stat().st_size,
         fingerprint=fingerprint,
+        notes=tuple(_json_list(meta.get("notes"))),
     )
 
 
-def _write_meta(conn: sqlite3.Connection, fingerprint: str, carried: int) -> None:
+def _json_list(text: str | None) -> list[str]:
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _write_meta(
+    conn: sqlite3.Connection, fingerprint: str, carried: int, notes: Iterable[str] = ()
+) -> None:
     counts = {
         "places": conn.execute("SELECT COUNT(*) FROM place").fetchone()[0],
         "names": conn.execute("SELECT COUNT(*) FROM place_name").fetchone()[0],
@@ -385,7 +460,9 @@ def _write_meta(conn: sqlite3.Connection, fingerprint: str, carried: int) -> Non
         "fingerprint": fingerprint,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "carried_over": str(carried),
-        "attribution": "GeoNames (CC BY 4.0), Natural Earth (public domain), Unicode CLDR, ISO 3166",
+        "attribution": "GeoNames (CC BY 4.0), Natural Earth (public domain), Unicode CLDR, "
+        "ISO 3166, CIA World Factbook via countryinfo",
+        "notes": json.dumps(list(notes), ensure_ascii=False),
         **{k: str(v) for k, v in counts.items()},
     }
     conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
@@ -436,6 +513,89 @@ def _carry_over(conn: sqlite3.Connection, old: Path) -> int:
         conn.execute("DETACH DATABASE old")
 
 
+def _split_antimeridian(poly: Any) -> list:
+    """A polygon whose ring jumps across the antimeridian (world-atlas stores Fiji's islands and
+    Wrangel Island so; read flat, such a ring wraps the globe and "contains" points in the
+    Indian Ocean) as its parts on either side. Only parts lying wholly near the antimeridian
+    (|lon| > 90) are touched: Russia's and Antarctica's big rings are valid as they are."""
+    import numpy as np
+    import shapely
+
+    ring = np.asarray(poly.exterior.coords)
+    if not (np.abs(np.diff(ring[:, 0])) > 180).any() or (np.abs(ring[:, 0]) <= 90).any():
+        return [poly]
+
+    def east(coords: Any) -> Any:
+        c = np.asarray(coords).copy()
+        c[:, 0] = np.where(c[:, 0] < 0, c[:, 0] + 360.0, c[:, 0])
+        return c
+
+    shifted = shapely.make_valid(
+        shapely.Polygon(east(poly.exterior.coords), [east(r.coords) for r in poly.interiors])
+    )
+    west_half = shapely.intersection(shifted, shapely.box(0.0, -90.0, 180.0, 90.0))
+    east_half = shapely.transform(
+        shapely.intersection(shifted, shapely.box(180.0, -90.0, 540.0, 90.0)),
+        lambda xy: xy - np.array([360.0, 0.0]),
+    )
+    return [
+        p
+        for half in (west_half, east_half)
+        for p in shapely.get_parts(half)
+        if p.geom_type == "Polygon" and p.area > 0
+    ]
+
+
+class _ReferenceCheck:
+    """Sanity check of conventional country reference points against the build's own data."""
+
+    def __init__(self, shapes: dict, cities: dict[str, list[dict]]) -> None:
+        self.shapes = shapes
+        self.cities = cities
+        self._tree: Any = None
+        self._keys: list[str] = []
+
+    def _others(self) -> tuple[Any, list[str]]:
+        if self._tree is None:
+            import shapely
+
+            self._keys = [k for k in self.shapes if len(k) == 2]  # not "PS-GAZA"/"PS-WB"
+            self._tree = shapely.STRtree([self.shapes[k] for k in self._keys])
+        return self._tree, self._keys
+
+    def problem(self, cc: str, lat: float, lon: float) -> str | None:
+        """Why the point ``(lat, lon)`` cannot stand for ``cc`` (None when it can)."""
+        import shapely
+
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return "is not a coordinate"
+        geom = self.shapes.get(cc)
+        point = shapely.Point(lon, lat)
+        if geom is None:
+            towns = self.cities.get(cc) or []
+            if not towns:
+                return None
+            nearest = min(haversine_km(lat, lon, c["lat"], c["lon"]) for c in towns)
+            if nearest > MAX_REFERENCE_OUTSIDE_KM:
+                return f"lies {nearest:.0f} km from the country's nearest town"
+            return None
+        if geom.contains(point):
+            return None
+        from shapely.ops import nearest_points
+
+        edge = nearest_points(geom, point)[0]
+        outside = haversine_km(lat, lon, edge.y, edge.x)
+        if outside > MAX_REFERENCE_OUTSIDE_KM:
+            return f"lies {outside:.0f} km outside the country's polygon"
+        if outside <= NEAR_BORDER_KM:
+            return None  # a small country's rounded point just across a generalised border
+        tree, keys = self._others()
+        for i in tree.query(point, predicate="intersects"):
+            if keys[i] != cc:
+                return f"lies {outside:.0f} km outside the country, inside {keys[i]}"
+        return None  # at sea off the coast: an island state's point between its islands
+
+
 class _Builder:
     """Turns ``Sources`` into rows. One instance per build."""
 
@@ -448,6 +608,7 @@ class _Builder:
         self.name_buffer: list[tuple[str, int, str, str]] = []
         self.country_ids: dict[str, int] = {}
         self.admin1_places: dict[tuple[str, str], int] = {}  # (cc, geonames admin1) -> id
+        self.notes: list[str] = []  # decisions worth a line in the build report
 
     # -- helpers
     def add_place(self, row: list, names: Iterable[tuple[str, ...]]) -> None:
@@ -486,6 +647,7 @@ class _Builder:
         shapes = self._country_shapes(countries, cities)
         self._towns(countries, cities)
         self._countries(countries, shapes, cities)
+        self._continents()
         self._regions_and_admin1(countries, shapes, cities)
         self._curated()
         self._write(shapes)
@@ -571,9 +733,10 @@ class _Builder:
             if fid is not None and fid.strip().isdigit():
                 cc = numeric.get(int(fid))
             cc = cc or SHAPE_NAME_CODES.get(label)
-            for poly in shapely.get_parts(shapely.from_wkb(wkb)):
-                if not poly.is_empty and poly.area > 0:
-                    parts.append([cc, poly, label])
+            for part in shapely.get_parts(shapely.from_wkb(wkb)):
+                for poly in _split_antimeridian(part):
+                    if not poly.is_empty and poly.area > 0:
+                        parts.append([cc, poly, label])
         if not parts:
             return {}
         # Give parts to countries without a shape whose towns they hold. Towns on the coast
@@ -635,10 +798,13 @@ class _Builder:
             EXTRA_ABBREVIATIONS,
         )
 
+        references = self.sources.reference_point_table()
+        checker = _ReferenceCheck(shapes, cities)
         for cc, rec in countries.items():
             gid = self.country_ids[cc]
             if cc in shapes:
                 lat, lon = self._rep_point(shapes[cc])
+                fallback = "natural-earth representative point"
             else:
                 capital = [c for c in cities.get(cc, []) if c["code"] == "PPLC"]
                 towns = capital or cities.get(cc, [])
@@ -646,6 +812,22 @@ class _Builder:
                     continue  # nowhere to put it (uninhabited, shapeless)
                 lat = round(sum(c["lat"] for c in towns) / len(towns), 5)
                 lon = round(sum(c["lon"] for c in towns) / len(towns), 5)
+                fallback = "capital" if capital else "centroid of towns"
+            point: dict[str, Any] = {"source": fallback}
+            ref = references.get(cc)
+            if ref is None:
+                point["note"] = "no conventional reference point in countryinfo"
+            else:
+                problem = checker.problem(cc, ref[0], ref[1])
+                if problem is None:
+                    lat, lon = round(float(ref[0]), 5), round(float(ref[1]), 5)
+                    point = {"source": REFERENCE_SOURCE}
+                else:
+                    point["rejected"] = {"lat": ref[0], "lon": ref[1], "why": problem}
+                    self.notes.append(
+                        f"{cc}: kept the {fallback}, the countryinfo reference point "
+                        f"({ref[0]}, {ref[1]}) {problem}"
+                    )
             code = (
                 "PCLD" if cc in DEPENDENT_TERRITORIES else "TERR" if cc in TERRITORIES else "PCLI"
             )
@@ -658,9 +840,43 @@ class _Builder:
             ]
             names += [(n, "abbr") for n in EXTRA_ABBREVIATIONS.get(cc, ())]
             raw = dict(rec)
+            raw["reference_point"] = {"lat": lat, "lon": lon, **point}
             self.add_place(
                 [gid, name, ascii_name(name), lat, lon, "A", code, cc, "",
                  int(rec.get("population") or 0), None, "country", raw],
+                names,
+            )  # fmt: skip
+
+    # -- continents
+    def _continents(self) -> None:
+        """GeoNames' continent records (``CONT``, class L): their ids, points and names."""
+        for rec in self.sources.continent_table():
+            try:
+                gid = int(rec["geonameId"])
+                lat, lon = float(rec["lat"]), float(rec["lng"])
+                name = str(rec.get("name") or rec.get("toponymName") or "").strip()
+            except (KeyError, TypeError, ValueError):
+                continue
+            if not name or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                continue
+            names: list[tuple[str, str]] = [(name, "name"), (ascii_name(name), "ascii")]
+            toponym = str(rec.get("toponymName") or "").strip()
+            if toponym and toponym != name:
+                names.append((toponym, "official"))
+            for alt in rec.get("alternateNames") or ():
+                if not isinstance(alt, dict) or alt.get("lang") in _NOT_NAME_LANGS:
+                    continue
+                text = str(alt.get("name") or "").strip()
+                if text and "://" not in text:
+                    names.append((text, "alt"))
+            try:
+                population = int(rec.get("population") or 0)
+            except (TypeError, ValueError):
+                population = 0
+            raw = {k: v for k, v in rec.items() if k != "alternateNames"}
+            self.add_place(
+                [gid, name, ascii_name(name), round(lat, 5), round(lon, 5), "L", "CONT", "", "",
+                 population, None, "continent", raw],
                 names,
             )  # fmt: skip
 

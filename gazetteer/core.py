@@ -6,12 +6,13 @@ app. Name lookups are LRU-cached per object; country polygons are loaded on the 
 lookup into a shapely ``STRtree`` of prepared geometries.
 
 Ranking (``search`` and ``candidates``): ``score = level + kind + 5 * log10(population + 1)``
-where ``level`` favours countries (60) > Palestine's regions (50) > capitals (40) > admin-1 (32)
-> admin seats (28) > ISO governorates ADM2 (5: they carry no population) > towns (0) >
-neighbourhoods and camps (-5), and ``kind`` favours a match on the primary or official name (30)
-over an ASCII form (29), an alternate name (24), an abbreviation (12) or a name matched only
-after dropping its article (0, and half the level: "Fasher" still finds El Fasher). Admin areas
-weigh population by 4, not 5: theirs is the sum of their towns'. Ties: population, then id.
+where ``level`` favours continents (``CONT``) and countries (60) > Palestine's regions (50) >
+capitals (40) > admin-1 (32) > admin seats (28) > ISO governorates ADM2 (5: they carry no
+population) > towns (0) > neighbourhoods and camps (-5), and ``kind`` favours a match on the
+primary or official name (30) over an ASCII form (29), an alternate name (24), an abbreviation
+(12) or a name matched only after dropping its article (0, and half the level: "Fasher" still
+finds El Fasher). Admin areas and continents weigh population by 4, not 5: theirs is a sum.
+Ties: population, then id.
 The ranking knows no context; the geoparser brings that.
 """
 
@@ -55,13 +56,14 @@ _LOOKUP_SQL = (
     "FROM place_name AS n JOIN place AS p ON p.geonameid = n.geonameid WHERE n.norm = ?"
 )
 LEVEL = {
-    "PCLI": 60, "PCLD": 55, "PCLIX": 55, "PCLS": 55, "PCLF": 55, "PCL": 55, "TERR": 55,
+    "CONT": 60, "PCLI": 60, "PCLD": 55, "PCLIX": 55, "PCLS": 55, "PCLF": 55, "PCL": 55, "TERR": 55,
     "RGN": 50, "PPLC": 40, "ADM1": 32, "ADM1H": 28, "PPLA": 28, "ADM2": 5, "PPLG": 20,
     "PPLA2": 15, "PPLA3": 10, "ADMD": 10, "ADM3": 8, "PPLA4": 5, "PPL": 0, "PPLL": -2,
     "PPLX": -5, "CMPRF": -5,
 }  # fmt: skip
 # Admin areas' populations are sums over their towns: weigh them less than a town's own.
-AREA_CODES = frozenset({"ADM1", "ADM1H", "ADM2", "ADM3", "ADMD", "RGN"})
+AREA_CODES = frozenset({"CONT", "ADM1", "ADM1H", "ADM2", "ADM3", "ADMD", "RGN"})
+CONTINENT_CODE = "CONT"  # GeoNames continents: class L, no country code
 KIND = {"name": 30, "official": 30, "ascii": 29, "alt": 24, "abbr": 12, "stripped": 0}
 
 
@@ -475,7 +477,15 @@ class Gazetteer:
                 import numpy as np
                 import shapely
 
-                rows = self._conn().execute("SELECT geonameid, lat, lon FROM place").fetchall()
+                # A continent's point is no answer to "what is near here".
+                rows = (
+                    self._conn()
+                    .execute(
+                        "SELECT geonameid, lat, lon FROM place WHERE feature_code != ?",
+                        (CONTINENT_CODE,),
+                    )
+                    .fetchall()
+                )
                 ids = np.array([r[0] for r in rows], dtype=np.int64)
                 lats = np.array([r[1] for r in rows], dtype=np.float64)
                 lons = np.array([r[2] for r in rows], dtype=np.float64)

