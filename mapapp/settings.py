@@ -17,15 +17,6 @@ from mapapp.errors import MisconfiguredError
 PREFIX = "MAPAPP_"
 
 
-def _parse_bool(text: str) -> bool:
-    value = text.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError(f"not a boolean: {text!r}")
-
-
 @dataclass(frozen=True)
 class Setting:
     name: str  # without the prefix: HOME -> MAPAPP_HOME
@@ -99,14 +90,6 @@ SETTINGS: tuple[Setting, ...] = (
         "features by the visible bbox instead of inline.",
     ),
     Setting("QUERY_TIMEOUT_MS", 5_000, int, "Longest a store query may run."),
-    Setting(
-        "NOMINATIM",
-        False,
-        _parse_bool,
-        "Allow the opt-in Nominatim fallback for names the "
-        "gazetteer lacks (needs network and NOMINATIM_USER_AGENT).",
-    ),
-    Setting("NOMINATIM_USER_AGENT", None, str, "User agent for the Nominatim fallback."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
