@@ -119,6 +119,7 @@ class Lexicon:
     locative: frozenset[str]
     titles: frozenset[str]
     organisations: frozenset[str]
+    speech: frozenset[str] = frozenset()
     # surface form -> "comma" or an ISO country code: when an ambiguous alias counts.
     alias_context: dict[str, str] = field(default_factory=dict)
     # Folded names of things that are no place we have but contain one ("Indian Ocean").
@@ -159,6 +160,7 @@ def load_lexicon() -> Lexicon:
         locative=frozenset(sections["locative"]),
         titles=frozenset(sections["titles"]),
         organisations=frozenset(sections["organisations"]),
+        speech=frozenset(sections.get("speech", ())),
         alias_context=alias_context,
         blocked=frozenset(fold_name(w) for w in _lines("blocked.txt")),
     )

@@ -133,6 +133,9 @@ MODIFIERS = frozenset(
         "west",
         "east",
         "mid",
+        "central",
+        "centre",
+        "center",
     ]
 )
 # "X, Y" / "X in Y" / "suburb of Y": Y contains X.
@@ -187,6 +190,13 @@ LEVEL_PRIOR = {
     "CONT": 1.0,
 }
 NEAR_KM = 150.0
+NAMESAKE_CITY_POPULATION = 1_000_000
+_REGION_WORD_AFTER = re.compile(
+    r"[ \t]+(?:state|province|governorate|region|prefecture|oblast|county)\b", re.IGNORECASE
+)
+_REGION_WORD_BEFORE = re.compile(
+    r"\b(?:state|province|governorate|region|prefecture)\s+of\s+$", re.IGNORECASE
+)
 MAX_CANDIDATES = 40
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL", "TERR"})
 REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
@@ -215,6 +225,8 @@ class Weights:
     nearby: float = 0.6
     nearby_km: float = 80.0
     explicit_focus: float = 1.0
+    namesake_city: float = 0.3
+    alternate_name: float = 0.2
     # A single lower-evidence name (no cue, not a country/region/big town) needs this prior.
     min_prior_single: float = 0.9
     # Multiword capitalised names are rarely accidental ("Khan Younis"): a lower bar.
@@ -329,7 +341,9 @@ class Geoparser:
         hits = self.matcher.find(text)
         word_hits = self._words.find(text)
         lower_keys = {h.key for h in hits if text[h.start].islower()}
-        place_starts = {h.start for h in hits}
+        place_starts: dict[int, list[str]] = {}
+        for h in hits:
+            place_starts.setdefault(h.start, []).append(h.key)
         titlecase = _TitleCaseLines(text)
         kept: list[_Occurrence] = []
         for hit in word_hits:
@@ -347,6 +361,9 @@ class Geoparser:
                 if _is_language(text, hit):
                     continue
                 kept.append(_Occurrence(hit.start, hit.end, hit.key, "demonym", "demonym"))
+        for occ in kept:
+            if occ.source == "alias":  # "Gainesville, Va.": a region after the comma
+                place_starts.setdefault(occ.start, []).append("")
         persons: set[str] = set()
         for hit in hits:
             first = text[hit.start]
@@ -404,7 +421,7 @@ class Geoparser:
         text: str,
         hit: Hit,
         lower_keys: set[str],
-        place_starts: set[int],
+        place_starts: dict[int, list[str]],
         titlecase: _TitleCaseLines,
         persons: set[str],
     ) -> _Occurrence | None:
@@ -438,7 +455,16 @@ class Geoparser:
         ):
             # The previous word ends another sentence or line: this name starts one.
             prev_word, prev_raw, sentence_start = "", "", True
-        cue = prev_word in lex.locative or bool(_PLACE_OF.search(before))
+        # A capitalised cue word inside a sentence is part of a name ("Village Center", "City
+        # Hall", "District Court"), not a cue.
+        cue = (
+            prev_word in lex.locative and (sentence_start or not prev_raw[:1].isupper())
+        ) or bool(_PLACE_OF.search(before))
+        if not cue and after[:1] == ",":
+            # "Nelson, New Zealand", "Gainesville, Va.": a country or region after a comma.
+            gap = len(after) - len(after[1:].lstrip(" "))
+            keys = place_starts.get(hit.end + gap, ())
+            cue = any(k == "" or self._is_region(k) for k in keys)
         evidence = []
         if cue:
             evidence.append("cue")
@@ -466,6 +492,22 @@ class Geoparser:
             and next_word not in CONNECTORS
             and next_word not in lex.demonyms
         )
+        if (
+            " " not in key
+            and not cue
+            and (key in lex.first_names or key in lex.surnames or not self._prominent(key))
+            and not self._state_like(key)
+        ):
+            speaks = (
+                next_word in lex.speech
+                and next_raw.islower()
+                and after[: nxt.start(1)].strip() == ""
+            ) or (prev_word in lex.speech and prev_raw.islower() and _CLAUSE_END.match(after))
+            if speaks:
+                persons.add(key)
+                return None  # "Nelson says", "said Noma."
+        if next_is_name and all(w in MODIFIERS for w in key.split()):
+            return None  # "Eastern Ghouta", "South Central Ambulance": it modifies the next name
         if not in_title:
             if key in lex.first_names and next_is_name:
                 nxt_start = hit.end + nxt.start(1)
@@ -504,6 +546,20 @@ class Geoparser:
         """A name of a country, region, capital or city of 100,000+: rarely only a surname."""
         return any(
             p.feature_code in REGION_CODES or p.feature_code == "PPLC" or p.population >= 100_000
+            for p in self._candidates(key)
+        )
+
+    def _is_region(self, key: str) -> bool:
+        """A name of a country or an admin-1 region."""
+        return any(p.feature_code in REGION_CODES for p in self._candidates(key))
+
+    def _state_like(self, key: str) -> bool:
+        """A name of a country, a region of a million people or a capital: such names speak for
+        governments ("Moscow said"), so a speech verb does not make them people."""
+        return any(
+            p.feature_code in COUNTRY_CODES
+            or p.feature_code == "PPLC"
+            or (p.feature_code in REGION_CODES and p.population >= 1_000_000)
             for p in self._candidates(key)
         )
 
@@ -619,6 +675,7 @@ class Geoparser:
             order.append((occ, group))
         glist = list(groups.values())
         self._pattern_bonuses(text, order)
+        self._namesake_bonuses(text, glist)
         # Pass 1: prior + local patterns.
         for group in glist:
             self._rank(group, None, [], focus)
@@ -661,6 +718,29 @@ class Geoparser:
             mentions.append(m)
         return mentions
 
+    def _namesake_bonuses(self, text: str, groups: list[_Group]) -> None:
+        """A region and its big city of the same name ("New York"): news means the city, unless
+        the text says the region ("New York state", "the state of New York")."""
+        for group in groups:
+            regions = [p for p in group.candidates if p.feature_code in ("ADM1", "ADM1H")]
+            if not regions:
+                continue
+            if any(_REGION_WORD_AFTER.match(text, occ.end) for occ in group.hits) or any(
+                _REGION_WORD_BEFORE.search(text[max(0, occ.start - 30) : occ.start])
+                for occ in group.hits
+            ):
+                continue
+            inside = {(p.country_code, p.admin1) for p in regions}
+            for place in group.candidates:
+                if (
+                    place.feature_class == "P"
+                    and place.population >= NAMESAKE_CITY_POPULATION
+                    and (place.country_code, place.admin1) in inside
+                ):
+                    group.bonus.setdefault(place.geonameid, {})["namesake_city"] = (
+                        self.weights.namesake_city
+                    )
+
     def _pattern_bonuses(self, text: str, order: list[tuple[_Occurrence, _Group]]) -> None:
         """Containment cues between neighbouring mentions: "X, Y", "X in Y", "the Y suburb of X"."""
         w = self.weights
@@ -695,9 +775,15 @@ class Geoparser:
     ) -> None:
         w = self.weights
         ranked = []
-        for place in group.candidates:
-            prior, reasons = self._prior(place, group.key)
+        priors = [self._prior(place, group.key) for place in group.candidates]
+        # A name that is some candidate's own name is rarely meant as another's alternate
+        # (historic or nick-) name: "Salisbury" is not Harare, "Garden City" not Singapore.
+        has_main = any("main_name" in reasons for _, reasons in priors)
+        for place, (_prior, reasons) in zip(group.candidates, priors, strict=True):
             reasons = dict(reasons)
+            bonus = group.bonus.get(place.geonameid, {})
+            if has_main and "main_name" not in reasons and "namesake_city" not in bonus:
+                reasons["alternate_name"] = -w.alternate_name
             reasons.update(group.bonus.get(place.geonameid, {}))
             if focus and place.country_code in focus:
                 reasons["explicit_focus"] = w.explicit_focus
@@ -715,7 +801,9 @@ class Geoparser:
                 lat, lon = place.lat, place.lon
                 coslat = math.cos(math.radians(lat))
                 for other, alat, alon, conf in anchors:
-                    if other is group:
+                    if other is group or other.best.geonameid == place.geonameid:
+                        # A place does not confirm itself under another name ("Mexico" is
+                        # not Mexico City because "Mexico City" is mentioned too).
                         continue
                     dlon = abs(lon - alon)
                     if dlon > 180.0:
@@ -754,6 +842,7 @@ _LANGUAGE_BEFORE = re.compile(r"\b(?:in|speak|speaks|spoke|speaking|into|from)\s
 _LANGUAGE_AFTER = re.compile(r"^[\s-]+(?:language|speaking|speaker|speakers|translation)\b", re.I)
 
 
+_CLAUSE_END = re.compile(r"^(?:['’]s\b)?\s*(?:[.,;:!?)\"“”]|$)")
 _PHRASE_END = re.compile(r"^(?:[,.;:!?)\]]|\s*$|\s+(?:and|or|but|as|to|with)\b)")
 
 
