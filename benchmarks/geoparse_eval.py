@@ -197,18 +197,31 @@ class Ours(System):
         mentions = self.parser.resolve_spans(article.text, [(s.start, s.end) for s in spans])
         return [_answer(m.place) for m in mentions]
 
+    def span_name(self, span: Span) -> tuple[str, str]:
+        """(alias form or surface, folded key) of the name the parser resolves a given span by:
+        the whole span, else the longest known name inside it ("Damascus University")."""
+        from mapapp.geoparse.lexicon import fold_name
+
+        parser = self.parser
+        occ = parser._span_occurrence(span.text, span.start, span.end) or (
+            parser._inner_occurrence(span.text, span.start, span.end)
+        )
+        if occ is None:
+            return span.text, fold_name(span.text)
+        return occ.form or span.text, occ.key
+
     def covered(self, spans: list[Span]) -> list[bool]:
         """Whether the gazetteer offers any right answer for each span (the ceiling of any
         ranking): some candidate within 161 km, or a country containing the gold point."""
-        from mapapp.geoparse.lexicon import fold_name
 
-        lex = self.parser.lexicon
+        parser = self.parser
+        lex = parser.lexicon
         out = []
         for s in spans:
-            key = fold_name(s.text)
-            target = lex.aliases.get(s.text) or lex.demonyms.get(key)
-            cands = [self.parser.target_place(target)] if target else []
-            cands += self.parser._candidates(key)
+            form, key = self.span_name(s)
+            target = lex.aliases.get(form) or lex.demonyms.get(key)
+            cands = [parser.target_place(target)] if target else []
+            cands += parser._candidates(key)
             out.append(
                 any(c is not None and _error(s, _answer(c), area=True) <= ACC_KM for c in cands)
             )
@@ -232,11 +245,11 @@ class PopulationBaseline(System):
         self.ours = ours
         self.parser = ours.parser
 
-    def _pick(self, surface: str) -> tuple[float, float] | None:
+    def _pick(self, surface: str, key: str | None = None) -> tuple[float, float] | None:
         from mapapp.geoparse.lexicon import fold_name
 
         lex = self.parser.lexicon
-        key = fold_name(surface)
+        key = key if key is not None else fold_name(surface)
         target = lex.aliases.get(surface) or lex.demonyms.get(key)
         if target:
             return _answer(self.parser.target_place(target))
@@ -246,7 +259,8 @@ class PopulationBaseline(System):
         return _answer(max(cands, key=lambda p: (p.population, -p.geonameid)))
 
     def resolve(self, article, spans):
-        return [self._pick(s.text) for s in spans]
+        # The same name per span as ours, so the comparison is of ranking alone.
+        return [self._pick(*self.ours.span_name(s)) for s in spans]
 
     def parse(self, text):
         occs = self.parser.recognise(text)

@@ -93,3 +93,14 @@ def test_a_place_does_not_confirm_itself_under_another_name(parser):
     found = {m.text: m.place.geonameid for m in parser.parse(text)}
     assert found["Mexico City"] == 2100000211
     assert found["Mexico"] == 2100000210  # the country, not the capital's alternate name
+
+
+def test_given_spans_resolve_through_the_name_inside(parser):
+    text = "She studied at Damascus University, then worked for the Reading Borough Council."
+    spans = [(text.index("Damascus"), text.index(",")), (text.index("Reading"), len(text) - 1)]
+    mentions = parser.resolve_spans(text, spans)
+    assert [(m.start, m.end) for m in mentions] == spans  # the given spans, unchanged
+    assert [m.place.geonameid for m in mentions] == [170654, 2639577]
+    # A span with no known name inside stays unresolved.
+    (m,) = parser.resolve_spans("The Cauvery dispute.", [(4, 11)])
+    assert m.place is None

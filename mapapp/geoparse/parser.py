@@ -320,18 +320,46 @@ class Geoparser:
     def resolve_spans(
         self, text: str, spans: Sequence[tuple[int, int]], *, focus: Sequence[str] | None = None
     ) -> list[Mention]:
-        """Resolve given spans (e.g. gold annotations): recognition is skipped."""
+        """Resolve given spans (e.g. gold annotations): recognition is skipped.
+
+        A span that is no name we know as a whole ("Damascus University", "European Commission",
+        "Orange County") resolves through the longest name inside it, as in recognition.
+        """
         occurrences = []
         for start, end in spans:
             surface = text[start:end]
-            key = fold_name(surface)
-            if surface in self.lexicon.aliases:
-                occurrences.append(_Occurrence(start, end, key, "place", "alias", form=surface))
-            elif key in self.lexicon.demonyms:
-                occurrences.append(_Occurrence(start, end, key, "demonym", "demonym"))
-            else:
-                occurrences.append(_Occurrence(start, end, key, "place", "name"))
+            occ = self._span_occurrence(surface, start, end)
+            if occ is None:
+                occ = self._inner_occurrence(surface, start, end)
+            if occ is None:
+                occ = _Occurrence(start, end, fold_name(surface), "place", "name")
+            occurrences.append(occ)
         return self.resolve(text, occurrences, focus=focus, keep_unresolved=True)
+
+    def _span_occurrence(self, surface: str, start: int, end: int) -> _Occurrence | None:
+        key = fold_name(surface)
+        if surface in self.lexicon.aliases:
+            return _Occurrence(start, end, key, "place", "alias", form=surface)
+        if key in self.lexicon.demonyms:
+            return _Occurrence(start, end, key, "demonym", "demonym")
+        if key and key not in self.lexicon.never and self._candidates(key):
+            return _Occurrence(start, end, key, "place", "name")
+        return None
+
+    def _inner_occurrence(self, surface: str, start: int, end: int) -> _Occurrence | None:
+        """The longest capitalised known name inside a span, resolved for the whole span."""
+        hits = self._words.find(surface) + self.matcher.find(surface)
+        hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+        for hit in hits:
+            inner = surface[hit.start : hit.end]
+            if not inner[:1].isupper() or hit.key in self.lexicon.blocked:
+                continue
+            if surface.startswith(".", hit.end) and inner + "." in self.lexicon.aliases:
+                inner += "."  # "Calif." inside "Oakland, Calif."
+            occ = self._span_occurrence(inner, start, end)
+            if occ is not None and not (occ.source == "name" and len(occ.key) <= 2):
+                return occ
+        return None
 
     # -- recognition --------------------------------------------------------------------------
 
@@ -543,9 +571,18 @@ class Geoparser:
         return _Occurrence(hit.start, hit.end, key, "place", "name", cue=cue, evidence=evidence)
 
     def _prominent(self, key: str) -> bool:
-        """A name of a country, region, capital or city of 100,000+: rarely only a surname."""
+        """A name of a country, region, capital or city of 100,000+: rarely only a surname. A
+        town's alternate name ("Chen" for Chenzhou) does not make it prominent."""
         return any(
-            p.feature_code in REGION_CODES or p.feature_code == "PPLC" or p.population >= 100_000
+            p.feature_code in COUNTRY_CODES
+            or (
+                (
+                    p.feature_code in REGION_CODES
+                    or p.feature_code == "PPLC"
+                    or p.population >= 100_000
+                )
+                and "main_name" in self._prior(p, key)[1]
+            )
             for p in self._candidates(key)
         )
 
