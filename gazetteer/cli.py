@@ -73,6 +73,8 @@ def build_command(force: bool, db: Path | None, as_json: bool) -> None:
         f"{report.names:,} names, {report.countries} country shapes, "
         f"{report.carried_over} user places kept, {report.size_bytes / 1e6:.0f} MB"
     )
+    for note in report.notes:
+        click.echo(f"note: {note}")
 
 
 @main.command("lookup")

@@ -521,11 +521,21 @@ class Gazetteer:
                     boxes.append(shapely.box(lo + 360.0, lat - d, 180.0, lat + d))
                 if hi > 180.0:
                     boxes.append(shapely.box(-180.0, lat - d, hi - 360.0, lat + d))
-                idx = np.unique(index["tree"].query(boxes)[1])
+                # A mask, not np.unique: far at sea the boxes hold most of the world's places
+                # and hashing them cost ~0.4 s per lookup.
+                mask = np.zeros(len(index["ids"]), dtype=bool)
+                mask[index["tree"].query(boxes)[1]] = True
+                idx = np.flatnonzero(mask)
                 guaranteed = d * 111.19
             if len(idx) >= limit or d >= 90.0:
                 dist = _haversine_np(lat, lon, index["lats"][idx], index["lons"][idx])
-                order = np.argsort(dist, kind="stable")[:limit]
+                if len(dist) > limit:
+                    # Partition first: a full sort of a world's distances is the slow part.
+                    kth = np.partition(dist, limit - 1)[limit - 1]
+                    tie = np.flatnonzero(dist <= kth)  # ties keep index order, as a stable sort
+                    order = tie[np.argsort(dist[tie], kind="stable")][:limit]
+                else:
+                    order = np.argsort(dist, kind="stable")[:limit]
                 if len(order) and (dist[order[-1]] <= guaranteed or d >= 90.0):
                     out = []
                     for k in order:

@@ -173,3 +173,59 @@ def test_first_reverse_in_a_new_thread(tmp_path_factory: pytest.TempPathFactory)
         t.join(timeout=60)
     assert results == ["Syria"] * 3
     g.close()
+
+
+@pytest.mark.slow
+def test_real_islands_across_the_antimeridian(full_gazetteer: Gazetteer) -> None:
+    # Fiji's and Wrangel Island's rings cross 180°: read flat they wrapped the globe.
+    assert full_gazetteer.containing(-17.8, 178.0)[0].country_code == "FJ"
+    assert full_gazetteer.containing(-16.7, -179.9)[0].country_code == "FJ"
+    assert full_gazetteer.containing(-16.9, 60.0)[0] is None  # Indian Ocean
+    assert full_gazetteer.containing(71.2, 0.0)[0] is None  # Norwegian Sea
+    fiji = full_gazetteer.country("FJ")
+    assert full_gazetteer.containing(fiji.lat, fiji.lon)[0].country_code == "FJ"
+
+
+@pytest.mark.slow
+def test_real_country_points_lie_in_or_near_their_country(full_gazetteer: Gazetteer) -> None:
+    # Reference points are checked against the polygons at build time: inside, at sea within
+    # 100 km of the coast, or (small countries' rounded points) within 25 km of the border.
+    import shapely
+    from shapely.ops import nearest_points
+
+    from gazetteer.build import MAX_REFERENCE_OUTSIDE_KM, NEAR_BORDER_KM
+
+    checked = 0
+    for country in full_gazetteer.countries():
+        shape = full_gazetteer.country_shape(country.country_code)
+        if shape is None:
+            continue
+        point = shapely.Point(country.lon, country.lat)
+        if shape.contains(point):
+            checked += 1
+            continue
+        edge = nearest_points(shape, point)[0]
+        outside = haversine_km(country.lat, country.lon, edge.y, edge.x)
+        assert outside <= MAX_REFERENCE_OUTSIDE_KM, country.country_code
+        found = full_gazetteer.containing(country.lat, country.lon)[0]
+        if found is not None and found.country_code != country.country_code:
+            assert outside <= NEAR_BORDER_KM, (country.country_code, found.country_code)
+    assert checked > 200
+
+
+@pytest.mark.slow
+def test_real_nearest_far_at_sea_is_exact(full_gazetteer: Gazetteer) -> None:
+    import numpy as np
+
+    index = full_gazetteer._point_index()
+    for lat, lon in ((-9.58, -114.08), (4.5, -127.2), (-60.0, -130.0), (89.9, 0.0)):
+        got = full_gazetteer.nearest(lat, lon, limit=3)
+        lats, lons = index["lats"], index["lons"]
+        p1, p2 = math.radians(lat), np.radians(lats)
+        a = (
+            np.sin((p2 - p1) / 2) ** 2
+            + math.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
+        )
+        brute = np.sort(2 * 6371.0088 * np.arcsin(np.sqrt(a)))[:3]
+        assert [d for _, d in got] == pytest.approx(list(brute), rel=1e-6)
+        assert all(p.feature_code != "CONT" for p, _ in got)

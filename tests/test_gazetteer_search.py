@@ -15,7 +15,7 @@ from gazetteer import (
     UnknownPlace,
     normalize,
 )
-from gazetteer.normalize import ascii_name, name_keys
+from gazetteer.normalize import ascii_name, name_keys, normalize
 from gazetteer.testing import build_tiny
 
 
@@ -249,3 +249,30 @@ def test_real_curated_neighbourhood(full_gazetteer: Gazetteer, tmp_path: Path) -
     found = full_gazetteer.search("al-Mazzah", country="SY")
     assert found, "curated supplement missing"
     assert any(p.country_code == "SY" and abs(p.lat - 33.5) < 0.1 for p in found)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "gid"),
+    [
+        ("Africa", 6255146), ("أفريقيا", 6255146), ("Asia", 6255147), ("آسيا", 6255147),
+        ("Europe", 6255148), ("Europa", 6255148), ("أوروبا", 6255148),
+        ("North America", 6255149), ("أمريكا الشمالية", 6255149), ("South America", 6255150),
+        ("Oceania", 6255151), ("Antarctica", 6255152),
+    ],
+)  # fmt: skip
+def test_real_continents(full_gazetteer: Gazetteer, name: str, gid: int) -> None:
+    first = full_gazetteer.search(name)[0]
+    assert (first.geonameid, first.feature_class, first.feature_code) == (gid, "L", "CONT")
+    assert first.country_code == "" and not first.is_country
+    assert full_gazetteer.hierarchy(first) == [first]
+    assert first.geonameid in {p.geonameid for p in full_gazetteer.candidates(normalize(name))}
+    # A country filter never lets a continent through.
+    assert all(p.feature_code != "CONT" for p in full_gazetteer.search(name, country="US"))
+
+
+@pytest.mark.slow
+def test_real_continent_names_are_indexed_for_the_geoparser(full_gazetteer: Gazetteer) -> None:
+    europe = {norm for norm, gid in full_gazetteer.iter_names() if gid == 6255148}
+    assert {"europe", "europa", normalize("أوروبا")} <= europe
+    assert not [n for n in europe if "http" in n or "wikipedia" in n]
