@@ -15,7 +15,7 @@ from gazetteer import (
     UnknownPlace,
     normalize,
 )
-from gazetteer.normalize import ascii_name, name_keys, normalize
+from gazetteer.normalize import ascii_name, name_keys
 from gazetteer.testing import build_tiny
 
 
