@@ -26,6 +26,7 @@ EXTRA = [
     (2100000213, "Eastern", 1.5, 33.5, "A", "ADM1", "UG", "E", 9000000, None, "admin1", []),
     (2100000214, "Center", 31.79, -94.18, "P", "PPL", "US", "TX", 5193, None, "geonames", []),
     (2100000215, "Tyler", 32.35126, -95.30106, "P", "PPL", "US", "TX", 103700, None, "geonames", []),
+    (2100000216, "Sutton", 51.35, -0.2, "P", "PPL", "GB", "ENG", 187600, None, "geonames", []),
 ]  # fmt: skip
 
 
@@ -57,6 +58,14 @@ def test_a_speech_verb_does_not_unmake_governments(parser):
 
 def test_first_name_before_a_surname(parser):
     assert texts(parser.parse("The actor Tyler Williams spoke in Damascus.")) == ["Damascus"]
+
+
+def test_a_prominent_surname_stays_a_place_only_where_a_cue_says_so(parser):
+    text = "Ashley Sutton won the race. Sutton's rival lost. Fans in Sutton cheered."
+    mentions = parser.parse(text)
+    assert [(m.text, m.start) for m in mentions] == [("Sutton", text.index("Sutton cheered"))]
+    text = "Sutton said he was pleased. Fans in Sutton cheered."
+    assert [m.start for m in parser.parse(text)] == [text.index("Sutton cheered")]
 
 
 def test_compass_word_before_an_unknown_name_is_no_place(parser):

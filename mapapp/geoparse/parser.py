@@ -393,17 +393,23 @@ class Geoparser:
             if occ.source == "alias":  # "Gainesville, Va.": a region after the comma
                 place_starts.setdefault(occ.start, []).append("")
         persons: set[str] = set()
+        soft: set[str] = set()  # people's names that are also prominent places
         for hit in hits:
             first = text[hit.start]
             if first.islower() or not first.isalpha():
                 continue
-            occ = self._evidence(text, hit, lower_keys, place_starts, titlecase, persons)
+            occ = self._evidence(text, hit, lower_keys, place_starts, titlecase, persons, soft)
             if occ is not None:
                 kept.append(occ)
-        if persons:
+        if persons or soft:
             # A name used as part of a person's name anywhere in the document is that person
             # everywhere in it ("Mark Zuckerberg ... Zuckerberg said").
-            kept = [o for o in kept if o.source != "name" or o.key not in persons]
+            # A prominent place stays one where a cue says so ("Ashley Sutton" ... "in Sutton").
+            kept = [
+                o
+                for o in kept
+                if o.source != "name" or not (o.key in persons or (o.key in soft and not o.cue))
+            ]
         for occ in kept:
             # "U.S." / "D.R. Congo": the abbreviation's last period belongs to the mention.
             if text.startswith(".", occ.end) and "." in text[occ.start : occ.end]:
@@ -452,6 +458,7 @@ class Geoparser:
         place_starts: dict[int, list[str]],
         titlecase: _TitleCaseLines,
         persons: set[str],
+        soft: set[str],
     ) -> _Occurrence | None:
         lex = self.lexicon
         surface = text[hit.start : hit.end]
@@ -532,16 +539,25 @@ class Geoparser:
                 and after[: nxt.start(1)].strip() == ""
             ) or (prev_word in lex.speech and prev_raw.islower() and _CLAUSE_END.match(after))
             if speaks:
-                persons.add(key)
+                self._person(key, persons, soft)
                 return None  # "Nelson says", "said Noma."
         if next_is_name and all(w in MODIFIERS for w in key.split()):
             return None  # "Eastern Ghouta", "South Central Ambulance": it modifies the next name
         if not in_title:
             if key in lex.first_names and next_is_name:
                 nxt_start = hit.end + nxt.start(1)
-                if nxt_start not in place_starts:
-                    persons.add(fold_name(next_raw))
-                    return None  # "Jordan Peterson", "Ali Larijani"
+                if nxt_start not in place_starts or next_word in lex.surnames:
+                    self._person(next_word, persons, soft)
+                    self._person(key, soft, soft)
+                    return None  # "Jordan Peterson", "Ali Larijani", "Ashley Sutton"
+            if (
+                " " not in key
+                and prev_word in lex.first_names
+                and prev_raw[:1].isupper()
+                and before[prev.end() :].strip(" ") == ""
+            ):
+                self._person(key, persons, soft)
+                return None  # "Ashley Sutton": a surname after a given name
             if (
                 " " not in key
                 and prev_raw[:1].isupper()
@@ -558,7 +574,8 @@ class Geoparser:
                 if gap.strip(" -") == "" and prev_start not in place_starts:
                     # "Ali Larijani": a name right after an unknown capitalised word is a surname.
                     # Places right after places ("Tehran Iran") are left to the overlap rule.
-                    # A prominent place stays one elsewhere ("HSBC Bank Malta" ... "in Malta").
+                    # A prominent place stays one elsewhere ("HSBC Bank Malta" ... "in Malta",
+                    # "Connecting California" ... "California Democrats").
                     if not self._prominent(key):
                         persons.add(key)
                     return None
@@ -585,6 +602,16 @@ class Geoparser:
             )
             for p in self._candidates(key)
         )
+
+    def _person(self, key: str, persons: set[str], soft: set[str]) -> None:
+        """Record a name used as a person's: a plain one is a person everywhere in the document,
+        a prominent place only where no cue says place, a country's name stays the country's."""
+        if any(
+            p.feature_code in COUNTRY_CODES and "main_name" in self._prior(p, key)[1]
+            for p in self._candidates(key)
+        ):
+            return
+        (soft if self._prominent(key) else persons).add(key)
 
     def _is_region(self, key: str) -> bool:
         """A name of a country or an admin-1 region."""
