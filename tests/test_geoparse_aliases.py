@@ -23,7 +23,6 @@ EXTRA = [
     (2100000107, "Vancouver", 49.24966, -123.11934, "P", "PPL", "CA", "02", 600000, None, "geonames", []),
     (2100000108, "Trinidad and Tobago", 11.0, -61.0, "A", "PCLI", "TT", "", 1328019, None, "country", []),
     (2100000109, "India", 22.0, 79.0, "A", "PCLI", "IN", "", 1173108018, None, "country", []),
-    (2100000110, "Georgia", 32.75, -83.5, "A", "ADM1", "US", "GA", 9919945, None, "admin1", []),
     (2100000111, "Gainesville", 38.79567, -77.61416, "P", "PPL", "US", "VA", 11481, None, "geonames", []),
     (2100000112, "Virginia", 37.54812, -77.44675, "A", "ADM1", "US", "VA", 8001024, None, "admin1", []),
 ]  # fmt: skip
@@ -111,3 +110,15 @@ def test_word_lists_are_well_formed():
         assert (len(scope) == 2 and scope.isupper()) or scope == "continent", form
         assert lex.alias_context.get(form, "comma") == "comma" or len(lex.alias_context[form]) == 2
     assert "indian ocean" in lex.blocked
+
+
+def test_dc_and_a_parenthesised_state(parser):
+    rows = ROWS + EXTRA
+    rows = rows + [
+        (2100000113, "District of Columbia", 38.91, -77.01, "A", "ADM1", "US", "DC", 601723, None, "admin1", []),
+        (2100000114, "Walker", 34.73, -85.30, "P", "PPL", "US", "GA", 500, None, "geonames", []),
+    ]  # fmt: skip
+    parser = Geoparser(FakeGazetteer(rows=rows))
+    found = by_text(parser.parse("In D.C., murals abound. The Walker County (Ga.) office agreed."))
+    assert found["D.C."][0].place.geonameid == 2100000113
+    assert found["Ga."][0].place.geonameid == 4197000  # the US state (ROWS)

@@ -203,8 +203,9 @@ REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
 # Continents: region precision, but no country of their own (they vote for no focus).
 CONTINENT_CODES = frozenset({"CONT"})
 AREA_CODES = REGION_CODES | CONTINENT_CODES
-# "Gainesville, Va.", "SEVERN, Md.": a capitalised word and a comma right before an alias.
-_AFTER_TOWN_COMMA = re.compile(r"[A-Z][\w'’.-]*,\s*$")
+# "Gainesville, Va.", "SEVERN, Md.", "Walker County (Ga.)": a capitalised word and a comma or an
+# opening parenthesis right before an alias.
+_AFTER_TOWN_COMMA = re.compile(r"[A-Z][\w'’.-]*(?:,\s*|\s*\()$")
 _NUMBER_BEFORE = re.compile(r"\d\s*$")
 
 
