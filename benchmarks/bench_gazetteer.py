@@ -77,6 +77,41 @@ print(json.dumps({{l.split(':')[0]: int(l.split()[1]) // 1024 for l in rss}}))
 """
 
 
+def sample_sea_points(gaz, n: int, seed: int) -> list[tuple[float, float]]:
+    """Random points in no country's polygon (oceans)."""
+    rng = random.Random(seed + 1)
+    out: list[tuple[float, float]] = []
+    while len(out) < n:
+        lat, lon = rng.uniform(-80, 80), rng.uniform(-180, 180)
+        if gaz.containing(lat, lon)[0] is None:
+            out.append((round(lat, 4), round(lon, 4)))
+    return out
+
+
+def import_rate(db: Path, seed: int, n: int = 20_000) -> float:
+    """Rows per second of ``import_file`` of a GeoNames dump into a copy of the database."""
+    import shutil
+
+    from gazetteer.importers import import_file
+
+    rng = random.Random(seed + 2)
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "gazetteer.sqlite"
+        shutil.copy(db, copy)
+        dump = Path(tmp) / "XX.txt"
+        with open(dump, "w", encoding="utf-8") as fh:
+            for i in range(n):
+                lat, lon = rng.uniform(32.4, 37.2), rng.uniform(35.8, 42.3)
+                cols = [str(900_000_000 + i), f"Qaryat {i}", f"Qaryat {i}", f"Village {i},قرية {i}",
+                        f"{lat:.5f}", f"{lon:.5f}", "P", "PPL", "SY", "", "13", "", "", "",
+                        str(rng.randint(0, 5000)), "", "500", "Asia/Damascus", "2024-01-01"]  # fmt: skip
+                fh.write("\t".join(cols) + "\n")
+        t0 = time.perf_counter()
+        report = import_file(dump, fmt="geonames", path=copy)
+        seconds = time.perf_counter() - t0
+    return report.imported / seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="use this built database (skip the build)")
@@ -213,7 +248,20 @@ def main() -> None:
         ),
         ("country agreement with reverse_geocoder", f"{agree:.1%}", "", ""),
     ]
+    # Far at sea the nearest place can be thousands of km away: the search must stay bounded.
+    sea = sample_sea_points(gaz, args.points // 4, args.seed)
+    at_sea = timed(lambda p: gaz.reverse(*p), sea)
+    rows.append(
+        (
+            f"reverse at sea ({len(sea)} random ocean points) median / p95 / max (ms)",
+            f"{statistics.median(at_sea) * 1e3:.2f} / {pct(at_sea, 0.95) * 1e3:.2f} / "
+            f"{max(at_sea) * 1e3:.1f}",
+            "",
+            "",
+        )
+    )
     gaz.close()
+    rows.append(("GeoNames dump import (rows/s)", f"{import_rate(db, args.seed):,.0f}", "", ""))
 
     # Resident memory of a process that only opened the gazetteer and used it.
     script = RSS_SCRIPT.format(root=str(ROOT), db=str(db))

@@ -223,6 +223,8 @@ def connect_rw(path: Path | str | None = None) -> sqlite3.Connection:
         build_database(db)
     conn = sqlite3.connect(db, timeout=30)
     conn.execute("PRAGMA busy_timeout = 30000")
+    # Imports insert into indexes of ~1M rows: a 64 MiB page cache (default 2 MiB) saves re-reads.
+    conn.execute("PRAGMA cache_size = -65536")
     return conn
 
 
