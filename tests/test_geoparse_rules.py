@@ -113,3 +113,11 @@ def test_given_spans_resolve_through_the_name_inside(parser):
     # A span with no known name inside stays unresolved.
     (m,) = parser.resolve_spans("The Cauvery dispute.", [(4, 11)])
     assert m.place is None
+
+
+def test_a_country_inside_an_organisation_name_is_the_country(parser):
+    # "HSBC Malta", "DeSmog Canada": a country's name after an unknown capitalised word is an
+    # embedded place mention, unlike a town's ("Ali Mazzeh" is a person).
+    (m,) = parser.parse("The statement by HSBC Lebanon came late.")
+    assert m.text == "Lebanon" and m.place.country_code == "LB"
+    assert not parser.parse("Officials met Ali Mazzeh on Monday.")

@@ -572,7 +572,11 @@ class Geoparser:
             ):
                 gap = before[prev.end() :] if prev else ""
                 prev_start = hit.start - len(before) + prev.start(1) if prev else -1
-                if gap.strip(" -") == "" and prev_start not in place_starts:
+                if (
+                    gap.strip(" -") == ""
+                    and prev_start not in place_starts
+                    and not self._country_name(key)
+                ):
                     # "Ali Larijani": a name right after an unknown capitalised word is a surname.
                     # Places right after places ("Tehran Iran") are left to the overlap rule.
                     # A prominent place stays one elsewhere ("HSBC Bank Malta" ... "in Malta",
@@ -604,13 +608,17 @@ class Geoparser:
             for p in self._candidates(key)
         )
 
+    def _country_name(self, key: str) -> bool:
+        """Whether ``key`` is a country's own name ("Malta", "Canada")."""
+        return any(
+            p.feature_code in COUNTRY_CODES and "main_name" in self._prior(p, key)[1]
+            for p in self._candidates(key)
+        )
+
     def _person(self, key: str, persons: set[str], soft: set[str]) -> None:
         """Record a name used as a person's: a plain one is a person everywhere in the document,
         a prominent place only where no cue says place, a country's name stays the country's."""
-        if any(
-            p.feature_code in COUNTRY_CODES and "main_name" in self._prior(p, key)[1]
-            for p in self._candidates(key)
-        ):
+        if self._country_name(key):
             return
         (soft if self._prominent(key) else persons).add(key)
 
