@@ -291,8 +291,16 @@ class PlaceWriter:
             return
         ids = [(gid,) for gid in self._places]
         conn = self.conn
+        # A row replacing a built place (a GeoNames dump's Syria over the built Syria) keeps the
+        # built names beside its own (press variants, CLDR names); a user's row replacing a
+        # user's row takes only its new names. Decided before the row itself is replaced.
+        marks = ", ".join("?" * len(USER_SOURCES))
+        conn.executemany(
+            "DELETE FROM place_name WHERE geonameid = ? AND NOT EXISTS (SELECT 1 FROM place "
+            f"WHERE geonameid = ? AND source NOT IN ({marks}))",
+            ((gid, gid, *USER_SOURCES) for gid in self._places),
+        )
         conn.executemany(_PLACE_INSERT, self._places.values())
-        conn.executemany("DELETE FROM place_name WHERE geonameid = ?", ids)
         conn.executemany(
             "INSERT OR REPLACE INTO place_name VALUES (?, ?, ?, ?)",
             (row for rows in self._names.values() for row in rows),
@@ -315,7 +323,8 @@ def insert_places(
     """Insert (or replace) places with their extra names in one transaction; returns the count.
 
     Each item is ``(place, other_names)``; ``place.name`` and ``place.asciiname`` are indexed
-    too, every name normalised exactly as the build does. ``place.source`` should be one of
+    too, every name normalised exactly as the build does. A row replacing a built place keeps
+    the built place's names as well. ``place.source`` should be one of
     ``schema.USER_SOURCES`` so the rows survive rebuilds; ``place.raw`` is stored as JSON.
     Rows are written in batches (``writer``, default a new ``PlaceWriter``; pass your own when
     the code producing ``items`` reads the table and must ``flush`` first). Any error rolls the

@@ -338,8 +338,12 @@ class Gazetteer:
     def _country_table(self) -> dict[str, Place]:
         if self._countries is None:
             marks = ", ".join("?" * len(COUNTRY_CODES))
+            # An imported GeoNames dump replaces built countries with its own rows (same ids):
+            # they are still the countries. Built rows win when both exist (ordered last).
             rows = self._conn().execute(
-                f"{_PLACE_SQL} WHERE source = 'country' AND feature_code IN ({marks})",
+                f"{_PLACE_SQL} WHERE source IN ('country', 'geonames-dump') "
+                f"AND feature_code IN ({marks}) AND country_code != '' "
+                "ORDER BY source = 'country', geonameid",
                 sorted(COUNTRY_CODES),
             )
             self._countries = {p.country_code: p for p in map(_row_place, rows)}

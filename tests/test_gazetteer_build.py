@@ -395,3 +395,27 @@ def test_real_reference_points_and_continents(full_gazetteer: Gazetteer) -> None
     assert full_gazetteer.search("Asia", feature_classes="L")[0].feature_code == "CONT"
     # A continent name does not outrank the country that has the same press name.
     assert full_gazetteer.search("America")[0].country_code == "US"
+
+
+def test_a_dump_row_replacing_a_country_keeps_it_a_country(tiny: Path) -> None:
+    # Importing allCountries.txt replaces built countries by GeoNames' own rows (same ids, with
+    # GeoNames' reference points): they stay countries and keep the built names.
+    dump = Place(163843, "Syrian Arab Republic", 35.0, 38.0, "A", "PCLI", "SY",
+                 source="geonames-dump")  # fmt: skip
+    with closing(connect_rw(tiny)) as conn:
+        insert_places(conn, [(dump, ["Sūriyah"])])
+    gaz = Gazetteer(tiny, auto_build=False)
+    syria = gaz.country("SY")
+    assert (syria.geonameid, syria.source, syria.latlon) == (163843, "geonames-dump", (35.0, 38.0))
+    assert gaz.reverse(33.5, 36.29).country.geonameid == 163843
+    assert gaz.search("Syria")[0].geonameid == 163843  # the built name survives
+    assert gaz.search("Suriyah")[0].geonameid == 163843
+    gaz.close()
+    # A user row replacing a user row takes only its new names.
+    mine = Place(USER_ID_BASE + 5, "Spot", 33.6, 36.3, "S", "BLDG", "SY", source="user")
+    with closing(connect_rw(tiny)) as conn:
+        insert_places(conn, [(mine, ["Old alias"])])
+        insert_places(conn, [(mine, ["New alias"])])
+    gaz = Gazetteer(tiny, auto_build=False)
+    assert gaz.search("New alias") and not gaz.search("Old alias")
+    gaz.close()
