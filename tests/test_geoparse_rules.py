@@ -26,6 +26,8 @@ EXTRA = [
     (2100000213, "Eastern", 1.5, 33.5, "A", "ADM1", "UG", "E", 9000000, None, "admin1", []),
     (2100000214, "Center", 31.79, -94.18, "P", "PPL", "US", "TX", 5193, None, "geonames", []),
     (2100000215, "Tyler", 32.35126, -95.30106, "P", "PPL", "US", "TX", 103700, None, "geonames", []),
+    (2100000217, "Tunisia", 34.0, 9.0, "A", "PCLI", "TN", "", 10589025, None, "country", ["Tunis"]),
+    (2100000218, "Tunis", 36.81897, 10.16579, "P", "PPLC", "TN", "38", 693210, None, "geonames", []),
     (2100000216, "Sutton", 51.35, -0.2, "P", "PPL", "GB", "ENG", 187600, None, "geonames", []),
 ]  # fmt: skip
 
@@ -121,3 +123,10 @@ def test_a_country_inside_an_organisation_name_is_the_country(parser):
     (m,) = parser.parse("The statement by HSBC Lebanon came late.")
     assert m.text == "Lebanon" and m.place.country_code == "LB"
     assert not parser.parse("Officials met Ali Mazzeh on Monday.")
+
+
+def test_a_capital_beats_its_countrys_old_name(parser):
+    (m,) = parser.parse("Protesters gathered in Tunis on Friday.")
+    assert m.place.geonameid == 2100000218
+    (m,) = parser.parse("Protesters gathered in Tunisia on Friday.")
+    assert m.place.geonameid == 2100000217

@@ -857,6 +857,9 @@ class Geoparser:
             bonus = group.bonus.get(place.geonameid, {})
             if has_main and "main_name" not in reasons and "namesake_city" not in bonus:
                 reasons["alternate_name"] = -w.alternate_name
+                # A country's other name is no country-level evidence ("Tunis" is the capital
+                # before it is an old name of Tunisia).
+                reasons.pop("country", None)
             reasons.update(group.bonus.get(place.geonameid, {}))
             if focus and place.country_code in focus:
                 reasons["explicit_focus"] = w.explicit_focus
