@@ -4,6 +4,12 @@ The automaton holds each folded name padded with a space on both sides, and the 
 padded the same way, so every hit starts and ends on a word boundary without a separate check. It
 is built once per process from ``Gazetteer.iter_names()`` and cached next to the gazetteer file,
 keyed by the gazetteer's fingerprint, because building it takes seconds.
+
+Names are split by script: Latin and Arabic names (the news this service reads) form the main
+automaton; names in other scripts (Cyrillic, CJK, Greek, Hebrew, Indic...: a fifth of the
+automaton) form a second one, loaded only when a text contains a letter of those scripts. A name
+of the second kind can only match text whose folded form has one of its letters, so the result is
+the same as with one automaton.
 """
 
 from __future__ import annotations
@@ -13,22 +19,31 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick
 
-from mapapp.geoparse.lexicon import fold, fold_name
+from mapapp.geoparse.lexicon import OffsetMap, fold, fold_name
 
 if TYPE_CHECKING:
     from gazetteer import Gazetteer
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 MAX_NAME_CHARS = 60
+# Letters of scripts other than Latin and Arabic (checked on folded names and folded text).
+OTHER_SCRIPTS = re.compile(
+    "[\u0370-\u052f\u0530-\u05ff\u0700-\u074f\u0780-\u07bf\u0900-\u0dff\u0e00-\u0fff"
+    "\u1000-\u109f\u10a0-\u10ff\u1100-\u11ff\u1200-\u139f\u1400-\u18af\u1900-\u1dff"
+    "\u2c00-\u2dff\u2e80-\u9fff\ua000-\ua8ff\ua900-\uabff\uac00-\ud7ff\uf900-\ufaff"
+    "\ufb1d-\ufb4f\U00010000-\U0010ffff]"
+)
 
 
 class Hit(NamedTuple):
@@ -42,19 +57,51 @@ class Hit(NamedTuple):
 class NameMatcher:
     """An automaton of folded names, and where each folded key came from."""
 
-    def __init__(self, automaton: ahocorasick.Automaton, norms: dict[str, tuple[str, ...]]):
+    def __init__(
+        self,
+        automaton: ahocorasick.Automaton,
+        norms: dict[str, tuple[str, ...]],
+        other: NameMatcher | Callable[[], NameMatcher] | None = None,
+    ):
         self._automaton = automaton
         # key -> the gazetteer's normalised names, only where they differ from the key itself.
         self._norms = norms
+        # Names in other scripts: a matcher, or a function loading it on first need.
+        self._other = other
+        self._other_lock = threading.Lock()
+
+    @property
+    def other(self) -> NameMatcher | None:
+        """The matcher of names in other scripts (loaded on first use), if there are any."""
+        if callable(self._other):
+            with self._other_lock:
+                if callable(self._other):
+                    self._other = self._other()
+        return self._other  # type: ignore[return-value]
 
     def norm_names(self, key: str) -> tuple[str, ...]:
         """The gazetteer's normalised names behind a folded key."""
-        return self._norms.get(key, (key,))
+        norms = self._norms.get(key)
+        if norms is None and self._other is not None and OTHER_SCRIPTS.search(key):
+            other = self.other
+            return other.norm_names(key) if other is not None else (key,)
+        return norms or (key,)
 
     @classmethod
     def from_names(cls, names: object) -> NameMatcher:
-        """Build from an iterable of normalised names (or ``(name, geonameid)`` pairs)."""
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+        """Build from an iterable of normalised names (or ``(name, geonameid)`` pairs); names in
+        other scripts go to a second automaton (``other``)."""
+        main, other = cls._split_build(names)
+        return cls(main[0], main[1], cls(*other) if other is not None else None)
+
+    @staticmethod
+    def _split_build(
+        names: object,
+    ) -> tuple[
+        tuple[ahocorasick.Automaton, dict[str, tuple[str, ...]]],
+        tuple[ahocorasick.Automaton, dict[str, tuple[str, ...]]] | None,
+    ]:
+        parts = {False: ahocorasick.Automaton(ahocorasick.STORE_LENGTH)}
         norms: dict[str, set[str]] = {}
         seen: set[str] = set()
         for item in names:  # type: ignore[attr-defined]
@@ -68,15 +115,34 @@ class NameMatcher:
                 continue
             if key != norm:
                 norms.setdefault(key, set()).add(norm)
-            automaton.add_word(f" {key} ")
-        automaton.make_automaton()
+            is_other = bool(OTHER_SCRIPTS.search(key))
+            if is_other not in parts:
+                parts[is_other] = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+            parts[is_other].add_word(f" {key} ")
         # A key that is also a normalised name in its own right keeps that name too.
         frozen = {k: tuple(sorted(v | ({k} if k in seen else set()))) for k, v in norms.items()}
-        return cls(automaton, frozen)
+        out = []
+        for is_other in (False, True):
+            automaton = parts.get(is_other)
+            if automaton is None:
+                out.append(None)
+                continue
+            automaton.make_automaton()
+            mine = {k: v for k, v in frozen.items() if bool(OTHER_SCRIPTS.search(k)) is is_other}
+            out.append((automaton, mine))
+        return out[0], out[1]  # type: ignore[return-value]
 
     def find(self, text: str) -> list[Hit]:
         """Every name occurrence in ``text`` (overlapping hits included), in input offsets."""
         folded, offsets = fold(text)
+        hits = self._find(folded, offsets)
+        if self._other is not None and OTHER_SCRIPTS.search(folded):
+            other = self.other
+            if other is not None:
+                hits.extend(other._find(folded, offsets))
+        return hits
+
+    def _find(self, folded: str, offsets: OffsetMap | None) -> list[Hit]:
         padded = f" {folded} "
         if offsets is None:
             # start = padded index of the leading space = folded start; end_idx - 1 = folded end.
@@ -131,28 +197,52 @@ def load_matcher(gazetteer: Gazetteer) -> NameMatcher:
 
 def _load_or_build(gazetteer: Gazetteer, path: Path) -> NameMatcher:
     cache_path = path.with_name(f"{path.name}.geoparse-{_fingerprint(gazetteer)}.pickle")
+    other_path = cache_path.with_suffix(".other")
     if cache_path.exists():
         try:
             with cache_path.open("rb") as fh:
-                automaton, norms = pickle.load(fh)  # noqa: S301 - our own cache file
-            return NameMatcher(automaton, norms)
+                automaton, norms, has_other = pickle.load(fh)  # noqa: S301 - our own cache file
+            other = None
+            if has_other:
+                other = lambda: _load_other(gazetteer, other_path)  # noqa: E731
+            return NameMatcher(automaton, norms, other)
         except Exception as exc:  # noqa: BLE001 - a broken cache is rebuilt, not fatal
             log.warning("rebuilding unreadable geoparser cache %s: %s", cache_path, exc)
-    matcher = NameMatcher.from_names(gazetteer.iter_names())
-    _write_cache(cache_path, matcher)
-    return matcher
+    main, other = NameMatcher._split_build(gazetteer.iter_names())
+    if other is not None:
+        _write_cache(other_path, other)
+    _write_cache(cache_path, (*main, other is not None), keep=other_path)
+    # The other scripts' automaton is written, not kept: it is loaded when a text needs it.
+    loader = (lambda: _load_other(gazetteer, other_path)) if other is not None else None
+    return NameMatcher(main[0], main[1], loader)
 
 
-def _write_cache(cache_path: Path, matcher: NameMatcher) -> None:
+def _load_other(gazetteer: Gazetteer, other_path: Path) -> NameMatcher | None:
+    try:
+        with other_path.open("rb") as fh:
+            automaton, norms = pickle.load(fh)  # noqa: S301 - our own cache file
+        return NameMatcher(automaton, norms)
+    except Exception as exc:  # noqa: BLE001 - a missing or broken cache is rebuilt
+        log.warning("rebuilding geoparser cache %s: %s", other_path, exc)
+    _main, other = NameMatcher._split_build(gazetteer.iter_names())
+    if other is None:
+        return None
+    _write_cache(other_path, other)
+    return NameMatcher(*other)
+
+
+def _write_cache(cache_path: Path, data: tuple, *, keep: Path | None = None) -> None:
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=cache_path.parent, prefix=".geoparse-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump((matcher._automaton, matcher._norms), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache_path)
+        if keep is None:
+            return
         # Older caches of the same gazetteer file are stale now.
         for old in cache_path.parent.glob(f"{cache_path.name.split('.geoparse-')[0]}.geoparse-*"):
-            if old != cache_path:
+            if old not in (cache_path, keep):
                 old.unlink(missing_ok=True)
     except OSError as exc:  # read-only directory: keep the in-memory matcher only
         log.info("geoparser cache not written (%s)", exc)
