@@ -128,6 +128,110 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         SQLiteStore(path)
 
 
+# Version 1 kept the JSON document inside ``incidents`` (the layout of mapapp 0.1's stores).
+_V1_INCIDENTS = """
+CREATE TABLE incidents_v1 (
+    rid INTEGER PRIMARY KEY,
+    layer TEXT NOT NULL REFERENCES layers(name) ON DELETE CASCADE,
+    id TEXT NOT NULL, article_key TEXT, event_date TEXT, event_type TEXT NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL, reviewed INTEGER NOT NULL DEFAULT 0,
+    doc TEXT NOT NULL, UNIQUE (layer, id)
+);
+INSERT INTO incidents_v1 SELECT i.rid, i.layer, i.id, i.article_key, i.event_date, i.event_type,
+    i.lat, i.lon, i.reviewed, d.doc FROM incidents i JOIN incident_docs d ON d.rid = i.rid;
+DROP TABLE incidents;
+DROP TABLE incident_docs;
+DROP TABLE incidents_rtree_xy;
+ALTER TABLE incidents_v1 RENAME TO incidents;
+CREATE INDEX incidents_layer_date ON incidents (layer, event_date DESC, id);
+CREATE INDEX incidents_layer_type ON incidents (layer, event_type, event_date DESC);
+CREATE INDEX incidents_article ON incidents (layer, article_key);
+CREATE TRIGGER incidents_ad AFTER DELETE ON incidents BEGIN
+    DELETE FROM incidents_rtree WHERE rid = old.rid;
+    UPDATE layers SET count = count - 1, stale = 1 WHERE name = old.layer;
+END;
+PRAGMA user_version = 1;
+"""
+
+
+def _as_version_1(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript("BEGIN;" + _V1_INCIDENTS + "COMMIT;")
+    conn.close()
+
+
+def test_version_1_store_is_migrated_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with SQLiteStore(path) as s:
+        s.ensure_layer("syria")
+        s.ingest("syria", article("v1"), [make_incident("i1"), make_incident("i2", lat=34.0)])
+        s.ingest("syria", article("x", key="k2"), [make_incident("i3", article="k2", lat=35.0)])
+        corrected = s.update("syria", "i1", {"event_type": "Battles"})
+        s.delete("syria", "i3")
+        before = s.query("syria")
+        boxed = s.query("syria", bbox=(36, 33.9, 37, 34.1)).items
+    _as_version_1(path)
+    conn = sqlite3.connect(path)
+    assert "doc" in {r[1] for r in conn.execute("PRAGMA table_info(incidents)")}
+    conn.close()
+
+    with SQLiteStore(path) as s:
+        conn = s._conn
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert "doc" not in {r[1] for r in conn.execute("PRAGMA table_info(incidents)")}
+        assert s.integrity_check() == "ok"
+        assert s.query("syria") == before
+        assert s.query("syria", bbox=(36, 33.9, 37, 34.1)).items == boxed
+        assert s.get("syria", "i1") == corrected
+        # The triggers are back: the tree, the documents and the statistics follow writes.
+        s.add(make_incident("new", lat=10.0, lon=10.0))
+        assert [i.id for i in s.query("syria", bbox=(9, 9, 11, 11)).items] == ["new"]
+        s.delete("syria", "new")
+        assert s.query("syria", bbox=(9, 9, 11, 11)).number_matched == 0
+        docs = conn.execute("SELECT count(*) FROM incident_docs").fetchone()[0]
+        assert docs == conn.execute("SELECT count(*) FROM incidents").fetchone()[0] == 2
+        # Corrections and deletions still survive re-ingestion.
+        s.ingest("syria", article("v2"), [make_incident("i1"), make_incident("i4")])
+        s.ingest("syria", article("y", key="k2"), [make_incident("i3", article="k2")])
+        assert s.get("syria", "i1") == corrected
+        with pytest.raises(UnknownIncident):
+            s.get("syria", "i3")
+        assert s.get_layer("syria").count == 2
+    with SQLiteStore(path) as s:  # opening again migrates nothing
+        assert s.get("syria", "i1") == corrected
+
+
+def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with SQLiteStore(path) as s:
+        s.ensure_layer("syria")
+        s.add(make_incident("i1"))
+    _as_version_1(path)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE incident_docs (x)")  # in the way of the migration
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="could not be upgraded") as exc:
+        SQLiteStore(path)
+    assert_error_shape(exc.value.to_dict(), 500)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM incidents WHERE doc LIKE '%i1%'").fetchone()[0] == 1
+    conn.close()
+
+
+def test_deleting_incidents_deletes_their_documents(store: SQLiteStore) -> None:
+    store.ingest("syria", article(), [make_incident("i1"), make_incident("i2")])
+    store.add(make_incident("solo"))
+    store.delete("syria", "solo")
+    conn = store._conn
+    assert conn.execute("SELECT count(*) FROM incident_docs").fetchone()[0] == 2
+    store.ingest("syria", article("changed"), [make_incident("i1")])
+    assert conn.execute("SELECT count(*) FROM incident_docs").fetchone()[0] == 1
+    store.delete_layer("syria")
+    assert conn.execute("SELECT count(*) FROM incident_docs").fetchone()[0] == 0
+
+
 def test_create_false_refuses_missing_file(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="init-db"):
         SQLiteStore(tmp_path / "missing.sqlite", create=False)
