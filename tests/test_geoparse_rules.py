@@ -130,3 +130,17 @@ def test_a_capital_beats_its_countrys_old_name(parser):
     assert m.place.geonameid == 2100000218
     (m,) = parser.parse("Protesters gathered in Tunisia on Friday.")
     assert m.place.geonameid == 2100000217
+
+
+def test_compass_word_before_an_organisation_word_is_no_place(parser):
+    text = "Patients in Eastern Hospital near Damascus waited."
+    assert texts(parser.parse(text)) == ["Damascus"]
+
+
+def test_double_given_name(parser):
+    rows = ROWS + EXTRA + [
+        (2100000219, "Mary", 37.59378, 61.83031, "P", "PPLA", "TM", "05", 167027, None, "geonames", []),
+        (2100000220, "Ann", 40.0, -80.0, "P", "PPL", "US", "PA", 900, None, "geonames", []),
+    ]  # fmt: skip
+    parser = Geoparser(FakeGazetteer(rows=rows))
+    assert texts(parser.parse("Mary Ann Quitugua cooked in Damascus.")) == ["Damascus"]

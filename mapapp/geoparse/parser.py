@@ -542,12 +542,19 @@ class Geoparser:
             if speaks:
                 self._person(key, persons, soft)
                 return None  # "Nelson says", "said Noma."
-        if next_is_name and all(w in MODIFIERS for w in key.split()):
+        next_capitalised = (
+            bool(next_raw) and next_raw[0].isupper() and after[: nxt.start(1)].strip(" -") == ""
+        )
+        if next_capitalised and all(w in MODIFIERS for w in key.split()):
             return None  # "Eastern Ghouta", "South Central Ambulance": it modifies the next name
         if not in_title:
             if key in lex.first_names and next_is_name:
                 nxt_start = hit.end + nxt.start(1)
-                if nxt_start not in place_starts or next_word in lex.surnames:
+                if (
+                    nxt_start not in place_starts
+                    or next_word in lex.surnames
+                    or next_word in lex.first_names  # "Mary Ann"
+                ):
                     self._person(next_word, persons, soft)
                     self._person(key, soft, soft)
                     return None  # "Jordan Peterson", "Ali Larijani", "Ashley Sutton"
