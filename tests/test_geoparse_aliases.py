@@ -122,3 +122,15 @@ def test_dc_and_a_parenthesised_state(parser):
     found = by_text(parser.parse("In D.C., murals abound. The Walker County (Ga.) office agreed."))
     assert found["D.C."][0].place.geonameid == 2100000113
     assert found["Ga."][0].place.geonameid == 4197000  # the US state (ROWS)
+
+
+def test_uk_nations_and_english():
+    rows = ROWS + [
+        (2100000115, "Scotland", 56.7861, -4.1141, "A", "ADM1", "GB", "SCT", 5184948, None, "admin1", []),
+        (2100000116, "English", 38.3345, -86.46415, "P", "PPL", "US", "IN", 630, None, "geonames", []),
+    ]  # fmt: skip
+    parser = Geoparser(FakeGazetteer(rows=rows))
+    found = by_text(parser.parse("Scottish fishermen met English teachers in English, Indiana."))
+    assert found["Scottish"][0].kind == "demonym"
+    assert found["Scottish"][0].place.geonameid == 2100000115  # the nation, not the UK
+    assert "English" not in found  # a language, not the village
