@@ -2,20 +2,34 @@
 resolve each to a gazetteer entry by document-level ranking.
 
 Recognition
-    Every gazetteer name, demonym and country abbreviation found on word boundaries
-    (``matcher``) is a hit. A hit is kept when its surface is capitalised (or caseless script),
-    it is not a common word used as one (stoplist, or the same word in lower case elsewhere in the
-    document) unless a locative cue precedes it, and it is not part of a person's name (a title
-    before it, a given name followed by a surname, a surname after a given name). Overlapping hits
-    keep the longest ("Saudi Arabia" over "Saudi", "Gaza Strip" over "Gaza").
+    Every gazetteer name, demonym and word-list alias (``data/aliases.tsv``: country
+    abbreviations, continents, the EU, US state and Canadian province abbreviations) found on
+    word boundaries (``matcher``) is a hit. A hit is kept when its surface is capitalised (or
+    caseless script), it is not a common word used as one (stoplist, or the same word in lower
+    case elsewhere in the document) unless a locative cue precedes it (lower case, or opening the
+    sentence: "Village Center" is no cue) or a country/region follows after a comma ("Nelson, New
+    Zealand"), and it is not part of a person's name (a title before it, a given name followed by
+    a surname, a surname after a given name, a speech verb beside a one-word name: "Nelson says").
+    A person's name is a person everywhere in the document; one that is also a prominent place
+    stays a place where a cue says so, and a country's name stays the country ("HSBC Malta").
+    A compass word before another capitalised word modifies it ("Eastern Ghouta"). Aliases with
+    a context rule count only after "Town, " ("Md.") or in a document about their country
+    ("BC"). Overlapping hits keep the longest ("Saudi Arabia" over "Saudi", "Gaza Strip" over
+    "Gaza"); blocked names (``data/blocked.txt``: "Indian Ocean", "North Africa") hide the names
+    inside them and are no mention themselves.
 
 Resolution
     All occurrences of a name share one sense (one sense per document). Candidates are ranked by a
-    prior (feature level: country > region > capital > admin seat > town; population; whether the
-    name is the place's main name), then by the document's focus countries and admin-1 regions
-    (where its confident mentions fall), nearness to the other mentions' places, and local
-    containment patterns ("Tripoli, Lebanon", "the Damascus suburb of Mazzeh", "Mazzeh in
+    prior (feature level: country/continent > region > capital > admin seat > town; population;
+    whether the name is the place's main name, with a penalty for another place's alternate name
+    and no country bonus for a country's other name: "Salisbury", "Tunis"), a region's big
+    namesake city unless the text says the region ("New York" vs "New York state"), then by the
+    document's focus countries and admin-1 regions (where its confident mentions fall), nearness
+    to the other mentions' places (a place does not confirm itself under another name), and
+    local containment patterns ("Tripoli, Lebanon", "the Damascus suburb of Mazzeh", "Mazzeh in
     Damascus"). Two passes: the first, by prior and patterns, gives the focus; the second adds it.
+    Given spans (``resolve_spans``) that are no known name resolve through the longest name inside
+    them ("Damascus University" is Damascus).
 """
 
 from __future__ import annotations
