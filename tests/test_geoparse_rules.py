@@ -144,3 +144,14 @@ def test_double_given_name(parser):
     ]  # fmt: skip
     parser = Geoparser(FakeGazetteer(rows=rows))
     assert texts(parser.parse("Mary Ann Quitugua cooked in Damascus.")) == ["Damascus"]
+
+
+def test_short_all_capital_words_are_acronyms_except_in_datelines(parser):
+    rows = ROWS + [
+        (2100000221, "Sanaa", 15.35472, 44.20667, "P", "PPLC", "YE", "26", 1937451, None, "geonames", ["Sana"]),
+        (2100000222, "Doha", 25.28545, 51.53096, "P", "PPLC", "QA", "01", 344939, None, "geonames", []),
+    ]  # fmt: skip
+    parser = Geoparser(FakeGazetteer(rows=rows))
+    text = "Strikes hit Damascus, according to the state news agency SANA."
+    assert texts(parser.parse(text)) == ["Damascus"]
+    assert texts(parser.parse("DOHA (AP) - Talks resumed in Sana on Monday.")) == ["DOHA", "Sana"]

@@ -488,6 +488,8 @@ class Geoparser:
             return None
         if len(key) <= 2 or (surface.isupper() and len(key) <= 3 and " " not in key):
             return None  # "AP", "UN", "IT": abbreviations are matched through the alias list
+        if surface.isupper() and len(key) <= 4 and " " not in key and _is_acronym(text, hit):
+            return None  # "news agency SANA", "KOBE reported": an acronym, not Sanaa or Kobe
         before = text[max(0, hit.start - 60) : hit.start]
         after = text[hit.end : hit.end + 60]
         prev = _WORD_BEFORE.search(before)
@@ -951,6 +953,17 @@ def _is_language(text: str, hit: Hit) -> bool:
     return bool(_LANGUAGE_BEFORE.search(text[max(0, hit.start - 12) : hit.start])) and bool(
         _PHRASE_END.match(text[hit.end : hit.end + 2])
     )
+
+
+def _is_acronym(text: str, hit: Hit) -> bool:
+    """An all-capital short word inside mixed-case prose is an acronym; at the start of a line
+    ("ROME (AP) -", "GAZA, Dec 3") or in an all-capital line it is a dateline or headline."""
+    line_start = text.rfind("\n", 0, hit.start) + 1
+    if not text[line_start : hit.start].strip(" \t\"“'‘("):
+        return False
+    line_end = text.find("\n", hit.end)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    return any(ch.islower() for ch in line)
 
 
 def votes_for(votes: _Focus, group: _Group, cc: str) -> bool:
