@@ -574,3 +574,36 @@ def test_query_timeout(store: SQLiteStore) -> None:
         slow._conn.execute("SELECT sum(sleepy(lat)) FROM incidents").fetchone()
     assert slow.query("syria", limit=1).number_matched == 3000  # handler removed afterwards
     slow.close()
+
+
+def test_query_features_equal_query_pages(store: SQLiteStore) -> None:
+    for n in range(12):
+        store.add(
+            make_incident(
+                f"q{n:02d}",
+                lat=33.0 + n * 0.1,
+                lon=36.0 + (n % 4) * 0.1,
+                date=D(2024, 11, 1 + n % 5) if n % 6 else None,
+                event_type="Battles" if n % 3 else "Protests",
+                sub=None,
+            )
+        )
+    for filters in (
+        {},
+        {"bbox": (36.05, 33.05, 36.25, 33.95)},
+        {"bbox": (36.05, 33.05, 36.25, 33.95), "start": D(2024, 11, 2)},
+        {"bbox": (36.0, 33.0, 37.0, 34.5), "types": ["Battles"], "end": D(2024, 11, 3)},
+    ):
+        for limit, offset in ((None, 0), (3, 0), (3, 2), (0, 0), (5, 100)):
+            page = store.query("syria", **filters, limit=limit, offset=offset)
+            features, matched = store.query_features("syria", **filters, limit=limit, offset=offset)
+            assert matched == page.number_matched, (filters, limit, offset)
+            assert features == [i.to_feature() for i in page.items], (filters, limit, offset)
+    everything = store.query("syria", bbox=(36.05, 33.05, 36.25, 33.95))
+    expected = [
+        i
+        for i in store.query("syria").items
+        if 36.05 <= i.location.lon <= 36.25 and 33.05 <= i.location.lat <= 33.95
+    ]
+    assert everything.items == expected
+    assert everything.number_matched == len(expected) > 3

@@ -831,6 +831,38 @@ class SQLiteStore(IncidentStore):
         limit: int | None = None,
         offset: int = 0,
     ) -> QueryResult:
+        items, matched = self._query(
+            layer, bbox, start, end, types, limit, offset, decode=incident_from_doc
+        )
+        return QueryResult(items=items, number_matched=matched)
+
+    def query_features(
+        self,
+        layer: str,
+        *,
+        bbox: BBox | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        types: Sequence[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Like ``query`` but the page is GeoJSON Features (``Incident.to_feature()`` form)
+        made straight from the stored documents, and the count beside it (OGC items pages)."""
+        return self._query(layer, bbox, start, end, types, limit, offset, decode=feature_from_doc)
+
+    def _query(
+        self,
+        layer: str,
+        bbox: BBox | None,
+        start: dt.date | None,
+        end: dt.date | None,
+        types: Sequence[str] | None,
+        limit: int | None,
+        offset: int,
+        *,
+        decode: Callable[[dict[str, Any]], Any],
+    ) -> tuple[list[Any], int]:
         where, params = self._where(layer, bbox, start, end, types)
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
             raise InvalidQuery("limit must be an integer.")
@@ -852,26 +884,21 @@ class SQLiteStore(IncidentStore):
                     page,
                 ).fetchall()
                 if rows:
-                    return QueryResult(
-                        items=[incident_from_doc(json.loads(r[1])) for r in rows],
-                        number_matched=rows[0][0],
-                    )
+                    return [decode(json.loads(r[1])) for r in rows], rows[0][0]
             # Without a bbox the layer's date index yields the page in order (no sort), so a
             # separate count is cheaper than a window over the whole layer.
             matched = self._conn.execute(
                 f"SELECT count(*) FROM incidents i WHERE {where}", params
             ).fetchone()[0]
             if limit == 0 or offset >= matched:
-                return QueryResult(items=[], number_matched=matched)
+                return [], matched
             rows = self._conn.execute(
                 "SELECT d.doc FROM (SELECT i.rid, i.event_date, i.id FROM incidents i"
                 f" WHERE {where} ORDER BY i.event_date DESC, i.id LIMIT ? OFFSET ?) p"
                 " JOIN incident_docs d ON d.rid = p.rid ORDER BY p.event_date DESC, p.id",
                 page,
             ).fetchall()
-        return QueryResult(
-            items=[incident_from_doc(json.loads(r[0])) for r in rows], number_matched=matched
-        )
+        return [decode(json.loads(r[0])) for r in rows], matched
 
     def iter_query(self, layer: str, **filters: Any) -> Iterator[Incident]:
         allowed = {"bbox", "start", "end", "types", "limit"}
