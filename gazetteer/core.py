@@ -547,7 +547,7 @@ class Gazetteer:
                         if place is not None:
                             out.append((place, float(dist[k])))
                     return out
-            d *= 4
+            d *= 4 if d < 4 else 2  # finer steps once the boxes hold many places
 
     def _admin1_near(self, country: Place, place: Place) -> Place | None:
         if place.country_code != country.country_code or not place.admin1:
