@@ -395,9 +395,35 @@ def drain(url: str) -> None:
             time.sleep(1)
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU time of every process in a process group (the gunicorn master and
+    its workers: each server is started in its own session). Linux /proc."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+SERVERS: dict[str, int] = {}  # server name -> process group id
+
+
 def bench(rows: list, scenario: str, server: str, url: str, **opts: object) -> None:
+    """One wrk run; also the server's CPU time per request, which the machine's load does
+    not inflate the way it inflates wall-clock latency."""
     base = re.match(r"https?://[^/]+", url).group(0)
-    rows.append((scenario, server, run_wrk(url, **opts)))
+    pgid = SERVERS[server]
+    cpu0 = group_cpu_seconds(pgid)
+    result = run_wrk(url, **opts)
+    result["cpu_ms"] = (group_cpu_seconds(pgid) - cpu0) * 1000 / max(result["requests"], 1)
+    rows.append((scenario, server, result))
     drain(base + ("/api/layers" if server == "mapapp" else "/collections?f=json"))
 
 
@@ -506,6 +532,7 @@ def main() -> None:
                 workdir / "gunicorn-mapapp.log",
             )
         )
+        SERVERS["mapapp"] = servers[-1].pid
         # Correctness first: the download is the whole layer.
         doc, headers = get_json(f"{ours}/layers/small.geojson")
         assert len(doc["features"]) == args.small, len(doc["features"])
@@ -573,6 +600,7 @@ def main() -> None:
                     workdir / "gunicorn-pygeoapi.log",
                 )
             )
+            SERVERS["pygeoapi"] = servers[-1].pid
             # The same data: the same number of features in the whole layer and in a bbox.
             small = f"{theirs}/collections/small/items?f=json&limit=10000"
             their_doc, _ = get_json(small)
@@ -604,12 +632,17 @@ def main() -> None:
         f"-d{args.duration}s (items queries: -c2, one per worker), loopback; small layer {args.small:,} incidents "
         f"({size_mb:.1f} MB GeoJSON), large layer {args.large:,}\n"
     )
-    print("| scenario | server | req/s | p50 ms | p99 ms | MB/s | requests | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}\n")
+    print(
+        "| scenario | server | req/s | p50 ms | p99 ms | server CPU ms/req | MB/s | requests "
+        "| errors |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for scenario, server, r in rows:
         print(
             f"| {scenario} | {server} | {r['rps']:,.1f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-            f"{r['mbps']:.1f} | {r['requests']:,} | {r['errors']} |"
+            f"{r['cpu_ms']:.2f} | {r['mbps']:.1f} | {r['requests']:,} | {r['errors']} |"
         )
     by = {(s, srv): r for s, srv, r in rows}
     print()
