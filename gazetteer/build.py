@@ -19,6 +19,16 @@ Derived data and the heuristics behind it
   code; a pair whose names agree (the subdivision's name or local names equal a name of one of
   the code's three largest towns) costs a fifth of its distance, so ``SY-DI`` (Dimashq) takes
   code ``13`` (Damascus). ``admin1_map.method`` records ``name`` or ``centroid``.
+* Second-level ISO subdivisions whose parent is a top-level one (English counties, French
+  départements, Italian/Spanish provinces...) become ``ADM2`` places at their ISO centroids,
+  without population, under their admin-1 place.
+* Country points: the conventional reference point (CIA World Factbook via ``countryinfo``) when
+  it lies inside the country's polygon, within 25 km of it, or at sea within 100 km (never
+  inside another country beyond 25 km); else the representative point. ``raw.reference_point``
+  says which, and the build report's notes list the rejected ones and why.
+* Continents: GeoNames' ``CONT`` records (class L, no country code) with their names.
+* Antimeridian: polygon rings that jump across 180° (world-atlas' Fiji, Wrangel Island) are
+  split into their parts on either side.
 * Palestine: the Natural Earth multipolygon is split into Gaza Strip (the part west of 34.6°E)
   and West Bank, places of feature code ``RGN`` with parent PS that stand for GeoNames' PS admin-1
   codes ``GZ`` and ``WE``; the ISO governorates become ``ADM2`` places under them.
@@ -34,6 +44,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -85,6 +96,7 @@ REFERENCE_SOURCE = "countryinfo (CIA World Factbook geographic coordinates)"
 # GeoNames alternate-name "languages" that are not names (links, Wikidata ids) or name more than
 # one continent ("cai": Abya Yala, the Americas).
 _NOT_NAME_LANGS = frozenset({"link", "wkdt", "post", "iata", "icao", "faac", "unlc", "cai"})
+_ISO_CODE_RE = re.compile(r"\b[A-Z]{2}-[A-Z0-9]{1,3}\b")
 _KIND_RANK = {kind: i for i, kind in enumerate(NAME_KINDS)}
 PLACE_COLUMNS = (
     "geonameid",
@@ -910,6 +922,8 @@ class _Builder:
                 self._palestine(subs, groups, shapes, country_id)
             else:
                 self._admin1(cc, subs, groups, country_id)
+                if len(subs) < len(subdivisions.get(cc) or {}):
+                    self._admin2(cc, subdivisions.get(cc) or {}, subs, country_id)
             for c in towns:
                 parent = self.admin1_places.get((cc, c["admin1"]), country_id)
                 self._add_town(c, parent)
@@ -931,7 +945,42 @@ class _Builder:
 
     @staticmethod
     def _sub_names(code: str, rec: dict) -> list[str]:
-        return [rec.get("name") or code, *split_local_names(rec.get("localOtherName"))]
+        # ISO gives a second official form in brackets: "Wales [Cymru GB-CYM]",
+        # "Girona [Gerona]": the first is the name, the bracket (less its code) a variant.
+        name = (rec.get("name") or code).strip()
+        names = [name]
+        if name.endswith("]") and " [" in name:
+            head, _, bracket = name[:-1].partition(" [")
+            variant = _ISO_CODE_RE.sub("", bracket).strip()
+            names = [head.strip() or name] + ([variant] if variant else [])
+        return [*names, *split_local_names(rec.get("localOtherName"))]
+
+    def _admin2(self, cc: str, every: dict, top: dict, country_id: int | None) -> None:
+        """ISO second-level subdivisions under a top-level one (counties of England, French
+        départements, Italian and Spanish provinces...) as ``ADM2`` places at their ISO
+        centroids, under their admin-1 place. They carry no population, like GeoNames' ADM2
+        rows in ``cities500``-based gazetteers have none, so towns of the same name rank first."""
+        for iso, rec in every.items():
+            parent_code = rec.get("parentCode")
+            lat_lon = rec.get("latLng")
+            if not parent_code or parent_code not in top or not lat_lon:
+                continue
+            gid = admin1_id(iso)
+            if gid in self.places:
+                continue
+            parent_id = admin1_id(parent_code)
+            parent = self.places.get(parent_id)
+            admin1 = parent[8] if parent is not None else ""
+            names = [
+                (n, "name" if i == 0 else "alt") for i, n in enumerate(self._sub_names(iso, rec))
+            ]
+            raw = {"iso_code": iso, **{k: v for k, v in rec.items() if k != "history"}}
+            self.add_place(
+                [gid, names[0][0], ascii_name(names[0][0]), float(lat_lon[0]), float(lat_lon[1]),
+                 "A", "ADM2", cc, admin1, 0, parent_id if parent is not None else country_id,
+                 "admin1", raw],
+                names,
+            )  # fmt: skip
 
     def _admin1(self, cc: str, subs: dict, groups: dict[str, list[dict]], country_id) -> None:
         centroids = {code: self._group_centroid(g) for code, g in groups.items()}

@@ -419,3 +419,27 @@ def test_a_dump_row_replacing_a_country_keeps_it_a_country(tiny: Path) -> None:
     gaz = Gazetteer(tiny, auto_build=False)
     assert gaz.search("New alias") and not gaz.search("Old alias")
     gaz.close()
+
+
+def test_second_level_subdivisions_and_bracketed_iso_names(tmp_path: Path) -> None:
+    sources = tiny_sources(tmp_path / "src")
+    sources.subdivision_table()["SY"]["SY-DI"]["name"] = "Dimashq [Damascus Province SY-XX]"
+    sources.subdivision_table()["SY"]["SY-DIX"] = {
+        "name": "Qudsaya District", "localOtherName": "قدسيا (ara)", "type": "District",
+        "parentCode": "SY-DI", "latLng": [33.53, 36.24],
+    }  # fmt: skip
+    db = build_database(tmp_path / "gaz.sqlite", sources=sources).path
+    gaz = Gazetteer(db, auto_build=False)
+    province = gaz.get(admin1_id("SY-DI"))
+    assert province.name == "Dimashq"  # the bracket is a variant, less its ISO code
+    assert province in gaz.search("Damascus Province")
+    district = gaz.search("Qudsaya District")[0]
+    assert (district.feature_code, district.geonameid) == ("ADM2", admin1_id("SY-DIX"))
+    assert (district.parent_id, district.admin1, district.population) == (
+        province.geonameid,
+        "13",
+        0,
+    )
+    assert [p.feature_code for p in gaz.hierarchy(district)] == ["ADM2", "ADM1", "PCLI"]
+    assert gaz.search("قدسيا")[0] == district
+    gaz.close()
