@@ -12,7 +12,8 @@ What it does (everything on loopback, bounded durations, servers killed at the e
    load extensions, so pygeoapi runs from its own venv on the system Python (which can load
    ``mod_spatialite``; Debian package ``libsqlite3-mod-spatialite``), created here on first use
    with the same pygeoapi version as ``.venv``.
-3. Starts ``gunicorn --workers 2`` for each server and runs wrk (Debian package ``wrk``):
+3. Starts ``gunicorn --workers 2 --worker-class gthread --threads 4`` (the Procfile's; set with
+   ``--worker-class``/``--worker-threads``) for each server and runs wrk (Debian package ``wrk``):
    - the whole 10,000-incident layer as GeoJSON: ours ``/layers/small.geojson`` (identity, gzip,
      and a revalidation with ``If-None-Match`` -> 304), pygeoapi ``/collections/small/items?limit=10000``;
    - an items query with a random 0.5 degree bbox (a map viewport, ~2,000 matches) and
@@ -20,7 +21,9 @@ What it does (everything on loopback, bounded durations, servers killed at the e
      nothing is served from a cache.
    Runs are followed by a drain (sequential requests) so that requests wrk abandoned at the end of
    a run never queue in front of the next run's.
-4. Prints a Markdown table (req/s, latency p50/p99, throughput, errors) and the ratios.
+4. Prints a Markdown table (req/s, latency p50/p99, the server's CPU time per request from
+   /proc, throughput, errors), the load average, and the ratios. On a shared machine the CPU
+   time per request is the steadier figure: wall-clock latency includes waiting for a core.
 
 Goals (issue 5): >= 1,000 req/s for the 10,000-incident GeoJSON; p50 <= 20 ms for the bbox items
 query on 1,000,000 incidents.
