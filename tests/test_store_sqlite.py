@@ -142,6 +142,7 @@ INSERT INTO incidents_v1 SELECT i.rid, i.layer, i.id, i.article_key, i.event_dat
 DROP TABLE incidents;
 DROP TABLE incident_docs;
 DROP TABLE incidents_rtree_xy;
+DROP TABLE incidents_grid;
 ALTER TABLE incidents_v1 RENAME TO incidents;
 CREATE INDEX incidents_layer_date ON incidents (layer, event_date DESC, id);
 CREATE INDEX incidents_layer_type ON incidents (layer, event_type, event_date DESC);
@@ -177,7 +178,7 @@ def test_version_1_store_is_migrated_on_open(tmp_path: Path) -> None:
 
     with SQLiteStore(path) as s:
         conn = s._conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         assert "doc" not in {r[1] for r in conn.execute("PRAGMA table_info(incidents)")}
         assert s.integrity_check() == "ok"
         assert s.query("syria") == before
@@ -218,6 +219,219 @@ def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM incidents WHERE doc LIKE '%i1%'").fetchone()[0] == 1
     conn.close()
+
+
+# Version 2 had no ``incidents_grid`` (its triggers, shortened here, did not write to it).
+_V2_NO_GRID = """
+DROP TRIGGER incidents_ai;
+DROP TRIGGER incidents_au;
+DROP TRIGGER incidents_ad;
+DROP TABLE incidents_grid;
+CREATE TRIGGER incidents_ai AFTER INSERT ON incidents BEGIN
+    INSERT INTO incidents_rtree_xy VALUES (new.rid, new.lon, new.lon, new.lat, new.lat);
+END;
+CREATE TRIGGER incidents_ad AFTER DELETE ON incidents BEGIN
+    DELETE FROM incidents_rtree_xy WHERE rid = old.rid;
+END;
+CREATE TRIGGER incidents_au AFTER UPDATE OF lat, lon, event_date ON incidents BEGIN
+    UPDATE incidents_rtree_xy SET min_lon = new.lon, max_lon = new.lon,
+                                  min_lat = new.lat, max_lat = new.lat WHERE rid = new.rid;
+END;
+PRAGMA user_version = 2;
+"""
+
+
+def _as_version_2(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript("BEGIN;" + _V2_NO_GRID + "COMMIT;")
+    conn.close()
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+
+
+_V2_QUERIES: list[dict] = [
+    {},
+    {"bbox": (36, 33, 37, 34)},
+    {"bbox": (36, 33, 37, 34), "types": ["Battles"]},
+    {"bbox": (36, 33, 37, 34), "limit": 2, "offset": 1},
+    {"bbox": (170, -20, -170, -10)},
+    {"bbox": (36, 33, 37, 34), "start": D(2024, 11, 1)},
+]
+
+
+def test_version_2_store_is_migrated_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with SQLiteStore(path) as s:
+        s.ensure_layer("syria")
+        s.ensure_layer("other")
+        s.add_many(
+            [
+                make_incident("a", lat=33.5, lon=36.3),
+                make_incident("b", lat=33.6, lon=36.4, date=D(2024, 11, 1)),
+                make_incident("c", lat=33.7, lon=36.5, event_type="Battles", sub=None),
+                make_incident("d", lat=33.8, lon=36.6, date=None),
+                make_incident("fiji", lat=-17.7, lon=178.0),
+                make_incident("samoa", lat=-13.8, lon=-172.0),
+                make_incident("o", layer="other", lat=33.5, lon=36.3),
+            ]
+        )
+        before = [s.query("syria", **q) for q in _V2_QUERIES]
+        counts = [s.count("syria", **q) for q in _V2_QUERIES if "limit" not in q]
+    _as_version_2(path)
+    conn = sqlite3.connect(path)
+    assert "incidents_grid" not in _tables(conn)
+    conn.close()
+
+    with SQLiteStore(path) as s:
+        conn = s._conn
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert "incidents_grid" in _tables(conn)
+        assert s.integrity_check() == "ok"
+        assert [s.query("syria", **q) for q in _V2_QUERIES] == before
+        assert [s.count("syria", **q) for q in _V2_QUERIES if "limit" not in q] == counts
+        # The version-3 triggers are in place: the grid follows inserts, changes of type, date
+        # and position, and deletes; the R*Trees and the statistics still follow too.
+        s.add(make_incident("new", lat=10.0, lon=10.0))
+        box = (9, 9, 11, 11)
+        assert [i.id for i in s.query("syria", bbox=box).items] == ["new"]
+        assert s.query("syria", bbox=box, start=D(2024, 11, 14)).number_matched == 1
+        s.update("syria", "new", {"event_type": "Battles", "event_date": D(2025, 1, 2)})
+        hit = s.query("syria", bbox=box, types=["Battles"])
+        assert [(i.id, i.event_date) for i in hit.items] == [("new", D(2025, 1, 2))]
+        assert s.count("syria", bbox=box, types=["Protests"]) == 0
+        s.update("syria", "new", {"lat": 20.0, "lon": 20.0})
+        assert s.count("syria", bbox=box) == 0
+        assert s.count("syria", bbox=(19, 19, 21, 21)) == 1
+        s.delete("syria", "new")
+        assert s.count("syria", bbox=(19, 19, 21, 21)) == 0
+        assert s.get_layer("syria").count == 6
+        grid = conn.execute("SELECT count(*) FROM incidents_grid").fetchone()[0]
+        assert grid == conn.execute("SELECT count(*) FROM incidents").fetchone()[0] == 7
+    with SQLiteStore(path) as s:  # opening again migrates nothing
+        assert s.query("syria", **_V2_QUERIES[1]) == before[1]
+
+
+def test_failed_version_2_migration_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with SQLiteStore(path) as s:
+        s.ensure_layer("syria")
+        s.add(make_incident("i1"))
+    _as_version_2(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE incidents_grid (x)")  # in the way of the migration
+    conn.close()
+    with pytest.raises(StoreError, match="could not be upgraded") as exc:
+        SQLiteStore(path)
+    assert_error_shape(exc.value.to_dict(), 500)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema")}
+    assert {"incidents_ai", "incidents_au", "incidents_ad"} <= names
+    assert [r[1] for r in conn.execute("PRAGMA table_info(incidents_grid)")] == ["x"]
+    assert conn.execute("SELECT count(*) FROM incidents_grid").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM incidents").fetchone()[0] == 1
+    conn.close()
+
+
+def test_bbox_queries_match_brute_force(tmp_path: Path) -> None:
+    """No-date bbox queries answered from ``incidents_grid`` give exactly what a filter over every
+    incident gives: layer, inclusive edges, antimeridian, types, order with ties, pages."""
+    import random
+
+    rnd = random.Random(7)
+    types = ["Battles", "Protests", "Explosions/Remote violence"]
+    incidents = []
+    for n in range(600):
+        # Coarse coordinates and dates: many points on box edges and many date ties. Longitudes
+        # near both sides of the antimeridian, and values float32 cannot represent exactly.
+        lon = rnd.choice(
+            [rnd.randint(-3600, -3500), rnd.randint(3500, 3600), rnd.randint(600, 800)]
+        )
+        lon = rnd.choice([lon / 20, rnd.randint(-1800, 1800) / 10])
+        lat = rnd.choice(
+            [rnd.randint(-40, 40) / 20, rnd.randint(-40, 40) / 20, rnd.uniform(-30, 30)]
+        )
+        date = rnd.choice([None, D(2024, 1, 1) + dt.timedelta(days=rnd.randint(0, 5))])
+        layer = rnd.choice(["syria", "syria", "other"])
+        etype = rnd.choice(types)
+        sub = None
+        incidents.append(
+            make_incident(
+                f"i{rnd.randint(0, 10**6):07d}-{n}",
+                layer=layer,
+                lat=lat,
+                lon=lon,
+                date=date,
+                event_type=etype,
+                sub=sub,
+            )
+        )
+    s = SQLiteStore(tmp_path / "brute.sqlite")
+    s.ensure_layer("syria")
+    s.ensure_layer("other")
+    s.add_many(incidents[:300], bulk=True)  # both write paths fill the tree's copies
+    s.add_many(incidents[300:])
+
+    def expected(box, wanted):
+        x0, y0, x1, y1 = box
+        hits = [
+            i
+            for i in incidents
+            if i.layer == "syria"
+            and y0 <= i.location.lat <= y1
+            and (
+                x0 <= i.location.lon <= x1
+                if x0 <= x1
+                else (i.location.lon >= x0 or i.location.lon <= x1)
+            )
+            and (not wanted or i.event_type in wanted)
+        ]
+        hits.sort(key=lambda i: i.id)
+        hits.sort(key=lambda i: i.event_date or D.min, reverse=True)  # stable: ties by id
+        return [i.id for i in hits]
+
+    boxes = [
+        (-180, -90, 180, 90),
+        (170, -20, -170, 20),
+        (179.5, -30, -179.5, 30),
+        (180, -30, -180, 30),
+    ]
+    for _ in range(20):  # tall: answered through the R*Tree
+        x0, x1 = rnd.randint(-1800, 1800) / 10, rnd.randint(-1800, 1800) / 10
+        y0, y1 = sorted((rnd.randint(-300, 300) / 10, rnd.randint(-300, 300) / 10))
+        boxes.append((x0, y0, x1, y1))
+    for _ in range(80):  # viewports (under 4 degrees tall): answered from the grid
+        x0 = rnd.choice([-180, 175, 30, rnd.uniform(-180, 180)]) + rnd.randint(0, 100) / 20
+        x1 = x0 + rnd.randint(0, 80) / 20
+        x0, x1 = (x - 360 if x > 180 else x for x in (x0, x1))  # may cross the antimeridian
+        y0 = rnd.choice([rnd.randint(-60, 40) / 20, rnd.uniform(-3, 2)])
+        boxes.append(
+            (x0, y0, x1, y0 + rnd.choice([0, rnd.randint(1, 76) / 20, rnd.uniform(0, 3.8)]))
+        )
+    checked = 0
+    for box in boxes:
+        for wanted in ([], ["Battles"], ["Protests", "Battles"]):
+            want = expected(box, wanted)
+            checked += bool(want)
+            assert s.count("syria", bbox=box, types=wanted or None) == len(want)
+            for limit, offset in (
+                (None, 0),
+                (7, 0),
+                (7, 5),
+                (3, len(want)),
+                (0, 0),
+                (5, len(want) + 3),
+            ):
+                items, matched = s.query_features(
+                    "syria", bbox=box, types=wanted or None, limit=limit, offset=offset
+                )
+                assert matched == len(want), (box, wanted, limit, offset)
+                end = None if limit is None else offset + limit
+                assert [f["id"] for f in items] == want[offset:end], (box, wanted, limit, offset)
+    assert checked > 100  # the boxes are not all empty
+    s.close()
 
 
 def test_deleting_incidents_deletes_their_documents(store: SQLiteStore) -> None:
