@@ -224,7 +224,8 @@ _GRID_COLUMNS = 360 * _GRID_PER_DEGREE + 1
 # Taller boxes fall back to the R*Tree (one range scan per grid row; SQLite also caps a
 # compound SELECT at 500 parts).
 _GRID_MAX_ROWS = 40
-# Fills ``incidents_grid`` from ``incidents i``.
+# Fills ``incidents_grid`` from ``incidents i`` (callers add ORDER BY 1, 2, 3: rows inserted in
+# key order fill the table's pages in sequence instead of splitting pages all over it).
 _FILL_GRID = (
     "INSERT INTO incidents_grid SELECT i.layer,"
     " CAST((i.lat + 90) * 10 AS INTEGER) * 3601 + CAST((i.lon + 180) * 10 AS INTEGER),"
@@ -718,7 +719,7 @@ class SQLiteStore(IncidentStore):
                     " FROM incidents i WHERE i.rid >= ?",
                     (first,),
                 )
-                conn.execute(f"{_FILL_GRID} WHERE i.rid >= ?", (first,))
+                conn.execute(f"{_FILL_GRID} WHERE i.rid >= ? ORDER BY 1, 2, 3", (first,))
                 conn.execute(_statement("incidents_ai"))
                 conn.executemany(
                     "UPDATE layers SET stale = 1 WHERE name = ?", [(name,) for name in layers]
