@@ -8,13 +8,41 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mapapp.errors import InvalidQuery
 from mapapp.incidents.model import Incident
 
 BBox = tuple[float, float, float, float]  # (min_lon, min_lat, max_lon, max_lat), as GeoJSON
+
+
+_BBOX_ORDER = "(order: minlon,minlat,maxlon,maxlat)"
+
+
+def check_bbox(bbox: Sequence[object] | None) -> BBox | None:
+    """Validate ``(min_lon, min_lat, max_lon, max_lat)`` for every backend and entry point;
+    ``min_lon > max_lon`` is a box crossing the antimeridian (OGC API Features)."""
+    if bbox is None:
+        return None
+    try:
+        values = [float(v) for v in bbox]  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidQuery("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.") from None
+    if len(values) != 4:
+        raise InvalidQuery("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.")
+    min_lon, min_lat, max_lon, max_lat = values
+    if not all(math.isfinite(v) for v in values):
+        raise InvalidQuery("bbox values must be finite numbers.")
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise InvalidQuery(f"bbox longitudes must be between -180 and 180 {_BBOX_ORDER}.")
+    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise InvalidQuery(f"bbox latitudes must be between -90 and 90 {_BBOX_ORDER}.")
+    if min_lat > max_lat:
+        raise InvalidQuery("bbox minimum latitude (min_lat) is greater than its maximum (max_lat).")
+    return (min_lon, min_lat, max_lon, max_lat)
 
 
 @dataclass(slots=True)

@@ -42,7 +42,7 @@ def _date(value: str | None, name: str) -> dt.date | None:
 
 def _bbox(value: str | None) -> tuple[float, ...] | None:
     from mapapp.errors import InvalidQuery
-    from mapapp.store.sqlite import check_bbox
+    from mapapp.store.base import check_bbox
 
     if value is None:
         return None

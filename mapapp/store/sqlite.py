@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import sqlite3
 import threading
@@ -63,6 +62,7 @@ from mapapp.store.base import (
     IngestResult,
     Layer,
     QueryResult,
+    check_bbox,
 )
 
 SCHEMA_VERSION = 3
@@ -410,28 +410,6 @@ def _validate_incident(inc: Incident) -> None:
 
 
 # -- query helpers -------------------------------------------------------------------------------
-
-
-def check_bbox(bbox: Sequence[float] | None) -> BBox | None:
-    """Validate ``(min_lon, min_lat, max_lon, max_lat)``; ``min_lon > max_lon`` crosses 180°."""
-    if bbox is None:
-        return None
-    try:
-        values = [float(v) for v in bbox]
-    except (TypeError, ValueError):
-        raise InvalidQuery("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.") from None
-    if len(values) != 4:
-        raise InvalidQuery("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.")
-    min_lon, min_lat, max_lon, max_lat = values
-    if not all(math.isfinite(v) for v in values):
-        raise InvalidQuery("bbox values must be finite numbers.")
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise InvalidQuery("bbox longitudes must be in [-180, 180].", bbox=values)
-    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise InvalidQuery("bbox latitudes must be in [-90, 90].", bbox=values)
-    if min_lat > max_lat:
-        raise InvalidQuery("bbox min_lat is greater than max_lat.", bbox=values)
-    return (min_lon, min_lat, max_lon, max_lat)
 
 
 def _check_types(types: object) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from flask import current_app, request
 
 from mapapp.errors import InvalidQuery
 from mapapp.incidents.model import EVENT_TYPES
-from mapapp.store.base import BBox
+from mapapp.store.base import BBox, check_bbox
 
 OPEN = ".."
 _LAYER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -40,29 +39,10 @@ def parse_bbox(text: str | None) -> BBox | None:
         ) from None
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    min_lon, min_lat, max_lon, max_lat = numbers
-    if not all(math.isfinite(n) for n in numbers):
-        raise InvalidQuery(
-            "bbox values must be finite numbers.", parameter="bbox", value=text[:200]
-        )
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-        raise InvalidQuery(
-            "bbox longitudes must be between -180 and 180 (order: minlon,minlat,maxlon,maxlat).",
-            parameter="bbox",
-            value=text[:200],
-        )
-    if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise InvalidQuery(
-            "bbox latitudes must be between -90 and 90 (order: minlon,minlat,maxlon,maxlat).",
-            parameter="bbox",
-            value=text[:200],
-        )
-    if min_lat > max_lat:
-        raise InvalidQuery(
-            "bbox minimum latitude is greater than its maximum.", parameter="bbox", value=text[:200]
-        )
-    # minlon > maxlon is a box crossing the antimeridian (OGC API Features); the store splits it.
-    return (min_lon, min_lat, max_lon, max_lat)
+    try:
+        return check_bbox(numbers)
+    except InvalidQuery as exc:
+        raise InvalidQuery(exc.message, parameter="bbox", value=text[:200]) from None
 
 
 def _parse_instant(text: str, parameter: str) -> dt.date:
