@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from gazetteer import cli_user
 from gazetteer.errors import ServiceError
 
 DB_OPTION = click.option(
@@ -143,19 +144,6 @@ def reverse_command(lat: str, lon: str, as_json: bool, db: Path | None) -> None:
     )
 
 
-def _register() -> None:
-    # ``gazetteer add``/``import`` live in cli_user (another module's owner); offered when present.
-    import importlib
-
-    module_name = "gazetteer.cli_user"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module_name:
-            raise
-        return
-    for command in module.commands:
-        main.add_command(command)
-
-
-_register()
+# ``gazetteer add`` and ``gazetteer import`` (users' own places) are defined in cli_user.
+for _command in cli_user.commands:
+    main.add_command(_command)

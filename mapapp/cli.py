@@ -7,6 +7,9 @@ import sys
 import click
 
 from gazetteer.errors import ServiceError
+from mapapp.geoparse import cli as geoparse_cli
+from mapapp.store import cli as store_cli
+from mapapp.web import cli as web_cli
 
 
 class _Group(click.Group):
@@ -34,19 +37,7 @@ def settings_command() -> None:
     click.echo(markdown_table())
 
 
-def _register() -> None:
-    # Each layer owns a module exposing ``commands``; missing ones are simply not offered yet.
-    import importlib
-
-    for module_name in ("mapapp.geoparse.cli", "mapapp.store.cli", "mapapp.web.cli"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        for command in module.commands:
-            main.add_command(command)
-
-
-_register()
+# Each layer defines its own commands; they import their heavy dependencies inside the commands.
+for _module in (geoparse_cli, store_cli, web_cli):
+    for _command in _module.commands:
+        main.add_command(_command)
