@@ -103,6 +103,35 @@ def test_gaza_and_camps(parser):
         assert haversine_km(place.lat, place.lon, 31.5, 34.47) < 15
 
 
+def test_given_span_resolves_through_the_place_not_the_common_word(parser):
+    # "University" and "Council" are also towns (University, Florida; Council, Idaho).
+    text = "She studied at Colorado State University and spoke at the Council of Europe."
+    spans = [
+        (text.index(s), text.index(s) + len(s))
+        for s in ("Colorado State University", "Council of Europe")
+    ]
+    colorado, europe = parser.resolve_spans(text, spans)
+    assert (colorado.place.country_code, colorado.place.feature_code) == ("US", "ADM1")
+    assert colorado.place.name == "Colorado"
+    assert europe.place.feature_code == "CONT" and europe.place.name == "Europe"
+
+
+@pytest.mark.parametrize(
+    "sentence, adjective, region",
+    [
+        ("Texan officials closed the border crossing on Monday.", "Texan", "Texas"),
+        ("The Sicilian coast guard rescued 40 people.", "Sicilian", "Sicilia"),
+        ("Welsh hospitals declared a critical incident.", "Welsh", "Wales"),
+    ],
+)
+def test_admin1_adjectives_are_demonyms_of_the_region(parser, sentence, adjective, region):
+    found = by_text(parser.parse(sentence))
+    mention = found[adjective][0]
+    assert mention.kind == "demonym"
+    assert mention.place.name == region and mention.place.feature_code == "ADM1"
+    assert mention.precision == PRECISION_REGION
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions

@@ -214,6 +214,8 @@ _REGION_WORD_BEFORE = re.compile(
 MAX_CANDIDATES = 40
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL", "TERR"})
 REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
+# The source name of the gazetteer's world-features supplement (seas, world regions).
+WORLD_FEATURES_SOURCE = "world-features"
 # Continents: region precision, but no country of their own (they vote for no focus).
 CONTINENT_CODES = frozenset({"CONT"})
 AREA_CODES = REGION_CODES | CONTINENT_CODES
@@ -362,9 +364,13 @@ class Geoparser:
         return None
 
     def _inner_occurrence(self, surface: str, start: int, end: int) -> _Occurrence | None:
-        """The longest capitalised known name inside a span, resolved for the whole span."""
+        """The longest capitalised known name inside a span, resolved for the whole span; a
+        common word that is also a place ("University", "Center", "Council") only when the span
+        holds no other name ("Colorado State University" is Colorado)."""
         hits = self._words.find(surface) + self.matcher.find(surface)
-        hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+        # "never" words are stopwords only as gazetteer names: as aliases they are sure ("Europe").
+        common = self.lexicon.stopwords - self.lexicon.never
+        hits.sort(key=lambda h: (h.key in common, -(h.end - h.start), h.start))
         for hit in hits:
             inner = surface[hit.start : hit.end]
             if not inner[:1].isupper() or hit.key in self.lexicon.blocked:
@@ -677,7 +683,8 @@ class Geoparser:
 
     def target_place(self, target: str) -> Place | None:
         """The gazetteer entry of a word-list target (``aliases.tsv``): ``CC`` a country,
-        ``CC/Name`` an admin-1 region of CC, ``continent/Name`` a continent; None if absent."""
+        ``CC/Name`` an admin-1 region of CC, ``continent/Name`` a continent, ``world/Name`` a
+        feature of the world-features supplement (a sea, a world region); None if absent."""
         if target in self._target_cache:
             return self._target_cache[target]
         place = None
@@ -690,6 +697,10 @@ class Geoparser:
             for cand in self.gazetteer.candidates(normalize(name)):
                 if scope == "continent":
                     if cand.feature_code in CONTINENT_CODES:
+                        place = cand
+                        break
+                elif scope == "world":
+                    if cand.source == WORLD_FEATURES_SOURCE:
                         place = cand
                         break
                 elif cand.feature_code in ("ADM1", "ADM1H", "RGN") and cand.country_code == scope:
