@@ -82,6 +82,14 @@ def test_state_abbreviation_needs_the_town_comma_and_the_period(parser):
         assert not [m for m in parser.parse(text) if m.text.startswith(("Md", "Mass"))], text
 
 
+def test_two_letter_state_code_only_after_a_town(parser):
+    found = by_text(parser.parse("SEVERN, MD (AP) - Police in Gainesville, VA said on Monday."))
+    assert found["MD"][0].place.geonameid == 2100000102
+    assert found["VA"][0].place.geonameid == 2100000112
+    assert found["Severn"][0].place.geonameid == 2100000103
+    assert not parser.parse("The MD said VA rules differ.")
+
+
 def test_bc_counts_only_in_a_canadian_article(parser):
     text = "The office opened in Nelson, Canada. FrontCounter BC serves the whole of B.C. now."
     found = by_text(parser.parse(text))
