@@ -83,7 +83,7 @@ def test_state_abbreviation_needs_the_town_comma_and_the_period(parser):
 
 
 def test_two_letter_state_code_only_after_a_town(parser):
-    found = by_text(parser.parse("SEVERN, MD (AP) - Police in Gainesville, VA said on Monday."))
+    found = by_text(parser.parse("A Severn, MD man was arrested in Gainesville, VA on Monday."))
     assert found["MD"][0].place.geonameid == 2100000102
     assert found["VA"][0].place.geonameid == 2100000112
     assert found["Severn"][0].place.geonameid == 2100000103
