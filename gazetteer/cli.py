@@ -33,8 +33,9 @@ def _emit_error(exc: ServiceError, as_json: bool) -> None:
     sys.exit(2)
 
 
-class _Group(click.Group):
-    """Turn the project's own errors into one clear line and exit status 2."""
+class ServiceErrorGroup(click.Group):
+    """A command group that turns the project's own errors into one clear line and exit status
+    2, never a traceback (also the ``mapapp`` command's group)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -44,7 +45,7 @@ class _Group(click.Group):
             _emit_error(exc, False)
 
 
-@click.group(cls=_Group)
+@click.group(cls=ServiceErrorGroup)
 @click.version_option(package_name="mapapp")
 def main() -> None:
     """Offline world gazetteer (GeoNames, Natural Earth, CLDR, ISO 3166)."""

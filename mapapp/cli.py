@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from gazetteer.errors import ServiceError
+from gazetteer.cli import ServiceErrorGroup
 from mapapp.geoparse import cli as geoparse_cli
 from mapapp.store import cli as store_cli
 from mapapp.web import cli as web_cli
 
 
-class _Group(click.Group):
-    """Turn the project's own errors into one clear line and exit status 2, never a traceback."""
-
-    def invoke(self, ctx: click.Context):  # noqa: ANN201
-        try:
-            return super().invoke(ctx)
-        except ServiceError as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            sys.exit(2)
-
-
-@click.group(cls=_Group)
+@click.group(cls=ServiceErrorGroup)
 @click.version_option(package_name="mapapp")
 def main() -> None:
     """Incident map service: geoparse articles, keep incidents, serve maps."""

@@ -1,7 +1,7 @@
 """Store commands: ``init-db``, ``ingest``, ``layers``, ``incidents``, ``export``.
 
 Errors from the project (``ServiceError``) become ``error: ...`` on stderr with exit status 2
-(``mapapp.cli._Group``); nothing here prints a traceback for bad input.
+(``gazetteer.cli.ServiceErrorGroup``); nothing here prints a traceback for bad input.
 """
 
 from __future__ import annotations
