@@ -299,17 +299,21 @@ class Gazetteer:
             )
         return classes
 
-    def iter_names(self, *, kinds: Iterable[str] | None = None) -> Iterator[tuple[str, int]]:
-        """Every ``(normalised name, geonameid)`` pair (optionally only names of ``kinds``)."""
+    def iter_names(
+        self, *, kinds: Iterable[str] | None = None, with_spelling: bool = False
+    ) -> Iterator[tuple]:
+        """Every ``(normalised name, geonameid)`` pair (optionally only names of ``kinds``);
+        with ``with_spelling``, ``(normalised name, geonameid, original spelling)``."""
         conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        columns = "norm, geonameid, name" if with_spelling else "norm, geonameid"
         try:
             if kinds is None:
-                cursor = conn.execute("SELECT norm, geonameid FROM place_name")
+                cursor = conn.execute(f"SELECT {columns} FROM place_name")
             else:
                 wanted = list(kinds)
                 marks = ", ".join("?" * len(wanted))
                 cursor = conn.execute(
-                    f"SELECT norm, geonameid FROM place_name WHERE kind IN ({marks})", wanted
+                    f"SELECT {columns} FROM place_name WHERE kind IN ({marks})", wanted
                 )
             yield from cursor
         finally:

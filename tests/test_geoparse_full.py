@@ -132,6 +132,19 @@ def test_admin1_adjectives_are_demonyms_of_the_region(parser, sentence, adjectiv
     assert mention.precision == PRECISION_REGION
 
 
+def test_names_with_an_apostrophe_s_are_found_whole(parser):
+    text = (
+        "Envoys of the Democratic People\u2019s Republic of Korea and the People's Republic of "
+        "China met in St. John's on Monday; Syria's envoy was absent."
+    )
+    found = by_text(parser.parse(text))
+    assert found["Democratic People\u2019s Republic of Korea"][0].place.country_code == "KP"
+    assert found["People's Republic of China"][0].place.country_code == "CN"
+    assert found["St. John's"][0].place.country_code == "CA"
+    assert found["Syria"][0].place.country_code == "SY"  # a possessive still shows the name
+    assert "Republic of Korea" not in found
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions

@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
+# An apostrophe before a final "s" ("People's", "St. John's"): the spellings whose text form
+# differs from their normalised form.
+_POSSESSIVE = re.compile("['\u2019\u2018\u02bc`]s\\b")
 MAX_NAME_CHARS = 60
 # Letters of scripts other than Latin and Arabic (checked on folded names and folded text).
 OTHER_SCRIPTS = re.compile(
@@ -106,6 +109,14 @@ class NameMatcher:
         seen: set[str] = set()
         for item in names:  # type: ignore[attr-defined]
             norm = item[0] if isinstance(item, tuple) else item
+            spelling = item[2] if isinstance(item, tuple) and len(item) > 2 else ""
+            if spelling and _POSSESSIVE.search(spelling) and norm and len(norm) <= MAX_NAME_CHARS:
+                # Text folding splits "People's" into "people s" (so that "Syria's" shows
+                # "Syria"); the normalised name joined it ("peoples"): index the split form too.
+                split = fold_name(spelling)
+                if split != fold_name(norm):
+                    norms.setdefault(split, set()).add(norm)
+                    parts[False].add_word(f" {split} ")
             if not norm or norm in seen or len(norm) > MAX_NAME_CHARS:
                 continue
             seen.add(norm)
@@ -157,6 +168,14 @@ class NameMatcher:
         return hits
 
 
+def _names(gazetteer: Gazetteer) -> object:
+    """The gazetteer's names with their spellings where it can give them."""
+    try:
+        return gazetteer.iter_names(with_spelling=True)
+    except TypeError:  # a gazetteer without spellings (test doubles)
+        return gazetteer.iter_names()
+
+
 def _fingerprint(gazetteer: Gazetteer) -> str:
     meta = getattr(gazetteer, "meta", None)
     fp = meta.get("fingerprint") if isinstance(meta, dict) else None
@@ -181,7 +200,7 @@ def load_matcher(gazetteer: Gazetteer) -> NameMatcher:
     else built and cached."""
     path = getattr(gazetteer, "path", None)
     if path is None:
-        return NameMatcher.from_names(gazetteer.iter_names())
+        return NameMatcher.from_names(_names(gazetteer))
     path = Path(path)
     memo_key = f"{path.resolve()}:{_fingerprint(gazetteer)}"
     with _LOCK:
@@ -208,7 +227,7 @@ def _load_or_build(gazetteer: Gazetteer, path: Path) -> NameMatcher:
             return NameMatcher(automaton, norms, other)
         except Exception as exc:  # noqa: BLE001 - a broken cache is rebuilt, not fatal
             log.warning("rebuilding unreadable geoparser cache %s: %s", cache_path, exc)
-    main, other = NameMatcher._split_build(gazetteer.iter_names())
+    main, other = NameMatcher._split_build(_names(gazetteer))
     if other is not None:
         _write_cache(other_path, other)
     _write_cache(cache_path, (*main, other is not None), keep=other_path)
@@ -224,7 +243,7 @@ def _load_other(gazetteer: Gazetteer, other_path: Path) -> NameMatcher | None:
         return NameMatcher(automaton, norms)
     except Exception as exc:  # noqa: BLE001 - a missing or broken cache is rebuilt
         log.warning("rebuilding geoparser cache %s: %s", other_path, exc)
-    _main, other = NameMatcher._split_build(gazetteer.iter_names())
+    _main, other = NameMatcher._split_build(_names(gazetteer))
     if other is None:
         return None
     _write_cache(other_path, other)
