@@ -90,6 +90,14 @@ def test_two_letter_state_code_only_after_a_town(parser):
     assert not parser.parse("The MD said VA rules differ.")
 
 
+def test_islamic_republic_is_iran_only_in_an_article_about_iran(parser):
+    about_iran = "Protests spread across Iran. The Islamic Republic blamed Israel."
+    found = by_text(parser.parse(about_iran))
+    assert found["Islamic Republic"][0].place.geonameid == 130758
+    elsewhere = "France debated its own laws. The Islamic Republic of Mauritania was not named."
+    assert "Islamic Republic" not in by_text(parser.parse(elsewhere))
+
+
 def test_bc_counts_only_in_a_canadian_article(parser):
     text = "The office opened in Nelson, Canada. FrontCounter BC serves the whole of B.C. now."
     found = by_text(parser.parse(text))
