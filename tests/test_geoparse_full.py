@@ -114,6 +114,10 @@ def test_given_span_resolves_through_the_place_not_the_common_word(parser):
     assert (colorado.place.country_code, colorado.place.feature_code) == ("US", "ADM1")
     assert colorado.place.name == "Colorado"
     assert europe.place.feature_code == "CONT" and europe.place.name == "Europe"
+    # A compass word modifies the name after it (there is a region called "Western" in Uganda).
+    text = "Wildfires burned across the Western US."
+    (western,) = parser.resolve_spans(text, [(text.index("Western"), len(text) - 1)])
+    assert western.place.country_code == "US" and western.place.feature_code == "PCLI"
 
 
 @pytest.mark.parametrize(

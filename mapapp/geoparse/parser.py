@@ -365,11 +365,13 @@ class Geoparser:
 
     def _inner_occurrence(self, surface: str, start: int, end: int) -> _Occurrence | None:
         """The longest capitalised known name inside a span, resolved for the whole span; a
-        common word that is also a place ("University", "Center", "Council") only when the span
-        holds no other name ("Colorado State University" is Colorado)."""
+        common word that is also a place ("University", "Center", "Council") or a compass word
+        only when the span holds no other name ("Colorado State University" is Colorado)."""
         hits = self._words.find(surface) + self.matcher.find(surface)
         # "never" words are stopwords only as gazetteer names: as aliases they are sure ("Europe").
-        common = self.lexicon.stopwords - self.lexicon.never
+        # Compass words modify the name after them ("Western US"), like in recognition; word-list
+        # forms are sure ("US", "Europe").
+        common = (self.lexicon.stopwords | MODIFIERS) - self._alias_keys
         hits.sort(key=lambda h: (h.key in common, -(h.end - h.start), h.start))
         for hit in hits:
             inner = surface[hit.start : hit.end]
