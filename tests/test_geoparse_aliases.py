@@ -119,6 +119,16 @@ def test_blocked_regions_hide_the_names_inside(parser):
     assert set(found) == {"India"}  # not "Indian", "American" or "Africa" inside the regions
 
 
+def test_a_blocked_name_the_gazetteer_has_is_a_place():
+    ocean = (2200000003, "Indian Ocean", -10.0, 70.0, "H", "OCN", "", "", 0, None,
+             "world-features", [])  # fmt: skip
+    parser = Geoparser(FakeGazetteer(rows=ROWS + EXTRA + [ocean]))
+    text = "Ships crossed the Indian Ocean; Central American and North Africa leaders met India."
+    found = by_text(parser.parse(text))
+    assert set(found) == {"Indian Ocean", "India"}
+    assert found["Indian Ocean"][0].place.geonameid == 2200000003
+
+
 def test_word_lists_are_well_formed():
     lex = load_lexicon()
     for form, target in lex.aliases.items():

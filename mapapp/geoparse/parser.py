@@ -15,8 +15,8 @@ Recognition
     A compass word before another capitalised word modifies it ("Eastern Ghouta"). Aliases with
     a context rule count only after "Town, " ("Md.") or in a document about their country
     ("BC"). Overlapping hits keep the longest ("Saudi Arabia" over "Saudi", "Gaza Strip" over
-    "Gaza"); blocked names (``data/blocked.txt``: "Indian Ocean", "North Africa") hide the names
-    inside them and are no mention themselves.
+    "Gaza"); blocked names (``data/blocked.txt``: "Indian Ocean", "North Africa") that the
+    gazetteer lacks hide the names inside them and are no mention themselves.
 
 Resolution
     All occurrences of a name share one sense (one sense per document). Candidates are ranked by a
@@ -310,6 +310,7 @@ class Geoparser:
         self._prior_cache: dict[tuple[int, str], tuple[float, dict[str, float]]] = {}
         self._cand_cache: dict[str, list[Place]] = {}
         self._country_cache: dict[str, Place | None] = {}
+        self._blocked: frozenset[str] | None = None
 
     @property
     def matcher(self) -> NameMatcher:
@@ -317,6 +318,18 @@ class Geoparser:
         if self._matcher is None:
             self._matcher = load_matcher(self.gazetteer)
         return self._matcher
+
+    @property
+    def blocked(self) -> frozenset[str]:
+        """The blocked names (``data/blocked.txt``) that are neither a demonym nor a name the
+        gazetteer knows: a gazetteer with the Indian Ocean resolves it instead of hiding it."""
+        if self._blocked is None:
+            self._blocked = frozenset(
+                key
+                for key in self.lexicon.blocked
+                if key not in self.lexicon.demonyms and not self._candidates(key)
+            )
+        return self._blocked
 
     # -- public API -------------------------------------------------------------------------
 
@@ -375,7 +388,7 @@ class Geoparser:
         hits.sort(key=lambda h: (h.key in common, -(h.end - h.start), h.start))
         for hit in hits:
             inner = surface[hit.start : hit.end]
-            if not inner[:1].isupper() or hit.key in self.lexicon.blocked:
+            if not inner[:1].isupper() or hit.key in self.blocked:
                 continue
             if surface.startswith(".", hit.end) and inner + "." in self.lexicon.aliases:
                 inner += "."  # "Calif." inside "Oakland, Calif."
@@ -399,7 +412,7 @@ class Geoparser:
         kept: list[_Occurrence] = []
         for hit in word_hits:
             surface = text[hit.start : hit.end]
-            if hit.key in lex.blocked:
+            if hit.key in self.blocked:
                 if surface[:1].isupper():
                     kept.append(_Occurrence(hit.start, hit.end, hit.key, "place", "block"))
                 continue
