@@ -83,6 +83,7 @@ from gazetteer.sources import (
     read_shapes,
     split_local_names,
 )
+from gazetteer.us_atlas import add_us_atlas
 from gazetteer.world_features import add_world_features
 
 MAX_NAME_CHARS = 200
@@ -673,6 +674,7 @@ class _Builder:
         self._countries(countries, shapes, cities)
         self._continents()
         self._regions_and_admin1(countries, shapes, cities)
+        add_us_atlas(self, cities)
         self._curated()
         add_world_features(self)
         self._write(shapes)

@@ -32,11 +32,12 @@ from __future__ import annotations
 SCHEMA_VERSION = 1
 # Bump when the build's output changes without a source change (normalisation, heuristics):
 # it is part of the fingerprint, so every database rebuilds once.
-BUILD_REVISION = 6
+BUILD_REVISION = 7
 
 # Synthetic id ranges (GeoNames ids are below 2e9). Stable across rebuilds.
 ADMIN1_ID_BASE = 2_000_000_000  # + encoded ISO 3166-2 code (see build.admin1_id), < 2_050_000_000
 REGION_ID_BASE = 2_050_000_000  # regions and territories without a GeoNames id
+# US counties: REGION_ID_BASE + 10M + 5-digit FIPS code (gazetteer/us_atlas.py).
 CURATED_ID_BASE = 2_100_000_000  # ids given in gazetteer/data/curated_places.csv
 USER_ID_BASE = 2_200_000_000  # user places, imports without an id, Nominatim cache
 
@@ -47,6 +48,7 @@ SOURCES = (
     "admin1",  # iso3166-2 subdivisions
     "region",  # Gaza Strip, West Bank
     "curated",  # gazetteer/data/curated_places.csv
+    "us-atlas",  # US counties (gazetteer/data/us-counties-10m.json)
     "user",  # gazetteer add / CSV import
     "geonames-dump",  # allCountries.txt / XX.txt import
     "nominatim",  # cached opt-in Nominatim fallback results

