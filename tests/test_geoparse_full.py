@@ -149,6 +149,24 @@ def test_names_with_an_apostrophe_s_are_found_whole(parser):
     assert "Republic of Korea" not in found
 
 
+def test_seas_and_rivers_are_areas_and_vote_for_no_country(parser):
+    text = (
+        "Houthi forces attacked a tanker in the Red Sea near Bab-el-Mandeb on Monday. "
+        "Shelling hit Eastern Ghouta. The Euphrates ran low."
+    )
+    found = by_text(parser.parse(text))
+    red_sea = found["Red Sea"][0]
+    assert red_sea.place.feature_code == "SEA" and red_sea.place.source == "world-features"
+    assert red_sea.precision == PRECISION_REGION
+    assert found["Bab-el-Mandeb"][0].place.feature_code == "STRT"
+    assert found["Euphrates"][0].place.feature_code == "STM"  # no cue needed: hand-picked
+    ghouta = next(m for m in parser.parse(text) if "Ghouta" in m.text)
+    assert ghouta.place.country_code == "SY"
+    # Sudan's Red Sea state stays reachable when the text says the state.
+    state = by_text(parser.parse("Floods hit Port Sudan in Red Sea state, Sudan."))
+    assert state["Red Sea"][0].place.country_code == "SD"
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions

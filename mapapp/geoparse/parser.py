@@ -202,6 +202,19 @@ LEVEL_PRIOR = {
     "PPLX": 0.2,
     "CMPRF": 0.3,
     "CONT": 1.0,
+    # Seas, rivers, ranges (the world-features supplement): news names the big ones.
+    "OCN": 1.0,
+    "SEA": 0.9,
+    "GULF": 0.9,
+    "STRT": 0.8,
+    "CNL": 0.8,
+    "PEN": 0.8,
+    "DSRT": 0.8,
+    "MTS": 0.7,
+    "STM": 0.6,
+    "LK": 0.6,
+    "BAY": 0.6,
+    "ISL": 0.5,
 }
 NEAR_KM = 150.0
 NAMESAKE_CITY_POPULATION = 1_000_000
@@ -218,7 +231,12 @@ REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
 WORLD_FEATURES_SOURCE = "world-features"
 # Continents: region precision, but no country of their own (they vote for no focus).
 CONTINENT_CODES = frozenset({"CONT"})
-AREA_CODES = REGION_CODES | CONTINENT_CODES
+# Water bodies, rivers, ranges, deserts, peninsulas: drawn as areas, and no anchor for the nearness
+# of towns (their points are label points).
+FEATURE_AREA_CODES = frozenset(
+    {"OCN", "SEA", "GULF", "BAY", "STRT", "CNL", "STM", "LK", "MTS", "DSRT", "PEN"}
+)
+AREA_CODES = REGION_CODES | CONTINENT_CODES | FEATURE_AREA_CODES
 # "Gainesville, Va.", "SEVERN, Md.", "Walker County (Ga.)": a capitalised word and a comma or an
 # opening parenthesis right before an alias.
 _AFTER_TOWN_COMMA = re.compile(r"[A-Z][\w'’.-]*(?:,\s*|\s*\()$")
@@ -281,7 +299,7 @@ class _Occurrence:
 
 def precision_of(place: Place, kind: str = "place") -> int:
     """ACLED geo-precision of a resolved place: 1 town or finer, 2 part of a region, 3 region."""
-    if kind == "demonym" or place.feature_code in AREA_CODES:
+    if kind == "demonym" or place.feature_code in AREA_CODES or not place.country_code:
         return PRECISION_REGION
     if place.feature_class in ("P", "S"):
         return PRECISION_TOWN
@@ -754,7 +772,7 @@ class Geoparser:
             main.add(fold_name(place.asciiname))
         if key in main or any(fold_name(n) == key for n in _stripped(place.name)):
             reasons["main_name"] = w.main_name
-        if place.source == "curated":
+        if place.source in ("curated", WORLD_FEATURES_SOURCE):
             reasons["curated"] = w.curated
         total = sum(reasons.values())
         if len(self._prior_cache) > 200_000:
@@ -808,8 +826,9 @@ class Geoparser:
             if group.best is None or group.best.feature_code in CONTINENT_CODES:
                 continue
             conf = _confidence(group.ranked)
-            focus_votes.add(group, group.best, conf * len(group.hits))
-            if group.best.feature_code not in REGION_CODES:
+            if group.best.country_code:  # a sea or a world region votes for no country
+                focus_votes.add(group, group.best, conf * len(group.hits))
+            if group.best.feature_code not in REGION_CODES | FEATURE_AREA_CODES:
                 anchors.append((group, group.best.lat, group.best.lon, conf))
         for group in glist:
             # A context-bound alias ("BC") counts only in a document about its country.
@@ -842,7 +861,8 @@ class Geoparser:
 
     def _namesake_bonuses(self, text: str, groups: list[_Group]) -> None:
         """A region and its big city of the same name ("New York"): news means the city, unless
-        the text says the region ("New York state", "the state of New York")."""
+        the text says the region ("New York state", "the state of New York"), which then
+        outranks its namesakes."""
         for group in groups:
             regions = [p for p in group.candidates if p.feature_code in ("ADM1", "ADM1H")]
             if not regions:
@@ -851,6 +871,12 @@ class Geoparser:
                 _REGION_WORD_BEFORE.search(text[max(0, occ.start - 30) : occ.start])
                 for occ in group.hits
             ):
+                # The text says the region: it outranks the region's namesakes ("Red Sea state"
+                # is Sudan's state, not the sea).
+                for place in regions:
+                    group.bonus.setdefault(place.geonameid, {})["region_word"] = (
+                        self.weights.namesake_city
+                    )
                 continue
             inside = {(p.country_code, p.admin1) for p in regions}
             for place in group.candidates:
@@ -1011,8 +1037,9 @@ def _strong(group: _Group, parser: Geoparser) -> bool:
         "contained" in group.ranked[0].reasons or "container" in group.ranked[0].reasons
     ):
         return True
-    if group.best.source == "curated":
-        return True  # hand-picked news names (neighbourhoods, camps): distinctive by selection
+    if group.best.source in ("curated", WORLD_FEATURES_SOURCE):
+        # Hand-picked news names (neighbourhoods, camps, seas, rivers): distinctive by selection.
+        return True
     score = group.ranked[0].score if group.ranked else 0.0
     if " " in group.key:
         return score >= parser.weights.min_prior_single * parser.weights.multiword_factor
