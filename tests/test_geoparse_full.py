@@ -167,6 +167,19 @@ def test_seas_and_rivers_are_areas_and_vote_for_no_country(parser):
     assert state["Red Sea"][0].place.country_code == "SD"
 
 
+def test_oceans_by_their_adjective_and_feature_adjectives(parser):
+    text = (
+        "Migrants crossed the Mediterranean and the Atlantic; Siberian gas flowed east. "
+        "Casinos in Atlantic City reopened."
+    )
+    found = by_text(parser.parse(text))
+    assert found["Mediterranean"][0].place.name == "Mediterranean Sea"
+    assert found["Atlantic"][0].place.name == "Atlantic Ocean"
+    assert found["Siberian"][0].kind == "demonym"
+    assert found["Siberian"][0].place.name == "Siberia"
+    assert found["Atlantic City"][0].place.country_code == "US"  # the longer name wins
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions
