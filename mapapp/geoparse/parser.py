@@ -257,6 +257,7 @@ class Weights:
     container: float = 0.6
     focus_country: float = 0.4
     focus_admin1: float = 0.3
+    admin1_named: float = 0.1
     nearby: float = 0.6
     nearby_km: float = 80.0
     explicit_focus: float = 1.0
@@ -830,6 +831,8 @@ class Geoparser:
                 focus_votes.add(group, group.best, conf * len(group.hits))
             if group.best.feature_code not in REGION_CODES | FEATURE_AREA_CODES:
                 anchors.append((group, group.best.lat, group.best.lon, conf))
+            elif group.best.feature_code in ("ADM1", "ADM1H") and group.best.admin1:
+                focus_votes.named_admin1s.add((group.best.country_code, group.best.admin1))
         for group in glist:
             # A context-bound alias ("BC") counts only in a document about its country.
             needs = {occ.needs for occ in group.hits}
@@ -946,6 +949,13 @@ class Geoparser:
                     share = votes.admin1_share(group, place.country_code, place.admin1)
                     if share:
                         reasons["focus_admin1"] = w.focus_admin1 * share
+                    if (
+                        place.feature_code not in ("ADM1", "ADM1H")
+                        and (place.country_code, place.admin1) in votes.named_admin1s
+                    ):
+                        # The document names the region this place lies in ("Parkland" in
+                        # an article that says "Florida"), however often it names others.
+                        reasons["admin1_named"] = w.admin1_named
                 near = 0.0
                 # Equirectangular distance: exact enough at the scale that matters here
                 # (exp(-d / 80 km) is ~0 beyond a few hundred km).
@@ -1107,6 +1117,7 @@ class _Focus:
         self.own: dict[int, tuple[Place, float]] = {}
         self.ctotal = 0.0
         self.atotal = 0.0
+        self.named_admin1s: set[tuple[str, str]] = set()  # admin-1 regions the text names
 
     def add(self, group: _Group, place: Place, weight: float) -> None:
         self.own[id(group)] = (place, weight)
