@@ -108,7 +108,9 @@ def resolution_measures(errors: list[float]) -> dict[str, float]:
     }
 
 
-Answer = tuple  # (lat, lon, country code when the answer is a whole country, else None)
+Answer = (
+    tuple  # (lat, lon, country code of a whole-country answer | member codes of a region | None)
+)
 _SHAPES: dict = {}
 _GAZETTEER = None
 
@@ -130,13 +132,16 @@ def _inside_country(cc: str, lat: float, lon: float) -> bool:
 def _error(gold: Span, answer: Answer | None, *, area: bool = False) -> float:
     """Point distance in km; with ``area``, a country answer is exact when the gold point lies in
     the country's polygon (GeoWebNews gives countries GeoNames' centroid, our gazetteer a
-    representative point, so point distance penalises right answers for large countries)."""
+    representative point, so point distance penalises right answers for large countries), and a
+    world region made of countries when it lies in one of theirs."""
     from gazetteer.coords import haversine_km
 
     if answer is None:
         return MAX_ERROR_KM
-    if area and answer[2] and _inside_country(answer[2], gold.lat, gold.lon):
-        return 0.0
+    if area and answer[2]:
+        members = (answer[2],) if isinstance(answer[2], str) else answer[2]
+        if any(_inside_country(cc, gold.lat, gold.lon) for cc in members):
+            return 0.0
     return haversine_km(gold.lat, gold.lon, answer[0], answer[1])
 
 
@@ -145,11 +150,11 @@ def _answer(place) -> Answer | None:
         return None
     from gazetteer.model import COUNTRY_CODES
 
-    return (
-        place.lat,
-        place.lon,
-        place.country_code if place.feature_code in COUNTRY_CODES else None,
-    )
+    if place.feature_code in COUNTRY_CODES:
+        return place.lat, place.lon, place.country_code
+    # A world region made of whole countries (the gazetteer's world-regions data) is their union.
+    members = (place.raw or {}).get("members") if not place.country_code else None
+    return place.lat, place.lon, tuple(members) if members else None
 
 
 def match_spans(

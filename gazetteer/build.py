@@ -86,6 +86,7 @@ from gazetteer.sources import (
 )
 from gazetteer.us_atlas import add_us_atlas
 from gazetteer.world_features import add_world_features
+from gazetteer.world_regions import add_world_regions
 
 MAX_NAME_CHARS = 200
 # A conventional reference point farther than this outside its country's polygon (or, for a
@@ -678,6 +679,7 @@ class _Builder:
         add_us_atlas(self, cities)
         self._curated()
         add_world_features(self)
+        add_world_regions(self)
         add_airports(self, shapes)
         self._write(shapes)
 

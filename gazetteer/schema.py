@@ -38,7 +38,10 @@ BUILD_REVISION = 7
 ADMIN1_ID_BASE = 2_000_000_000  # + encoded ISO 3166-2 code (see build.admin1_id), < 2_050_000_000
 REGION_ID_BASE = 2_050_000_000  # regions and territories without a GeoNames id
 # US counties: REGION_ID_BASE + 10M + 5-digit FIPS code (gazetteer/us_atlas.py).
-CURATED_ID_BASE = 2_100_000_000  # ids given in gazetteer/data/curated_places.csv
+CURATED_ID_BASE = 2_100_000_000  # ids given in gazetteer/data/curated_places.csv, < 2_110_000_000
+WORLD_FEATURES_ID_BASE = 2_110_000_000  # ids given in gazetteer/data/world_features.csv
+WORLD_REGIONS_ID_BASE = 2_120_000_000  # ids given in gazetteer/data/world_regions.csv
+AIRPORTS_ID_BASE = 2_130_000_000  # + ICAO code in base 37 (gazetteer/airports.py), < 2_132_000_000
 USER_ID_BASE = 2_200_000_000  # user places, imports without an id, Nominatim cache
 
 SOURCES = (
@@ -49,6 +52,9 @@ SOURCES = (
     "region",  # Gaza Strip, West Bank
     "curated",  # gazetteer/data/curated_places.csv
     "us-atlas",  # US counties (gazetteer/data/us-counties-10m.json)
+    "world-features",  # gazetteer/data/world_features.csv (seas, rivers, ranges)
+    "world-regions",  # gazetteer/data/world_regions.csv (regions made of countries)
+    "airportsdata",  # airports and air bases (gazetteer/airports.py)
     "user",  # gazetteer add / CSV import
     "geonames-dump",  # allCountries.txt / XX.txt import
     "nominatim",  # cached opt-in Nominatim fallback results

@@ -238,6 +238,8 @@ class Sources:
     us_atlas_path: Path | None = None
     # World physical/regional features (gazetteer/world_features.py); real builds only.
     world_features_path: Path | None = None
+    # World regions made of whole countries (gazetteer/world_regions.py); real builds only.
+    world_regions_path: Path | None = None
     # Airports and air bases (gazetteer/airports.py): airportsdata rows or their loader; real
     # builds only.
     airports: Callable[[], Iterable[dict[str, Any]]] | list[dict[str, Any]] | None = None
@@ -296,6 +298,7 @@ class Sources:
             h.update(json.dumps(data, sort_keys=True, default=str).encode())
         for path in (self.shapes_path, self.curated_path, self.world_features_path):
             h.update(_file_digest(path).encode())
+        h.update(f"world-regions={_file_digest(self.world_regions_path)};".encode())
         h.update(f"us-atlas={_file_digest(self.us_atlas_path)};".encode())
         from gazetteer.airports import fingerprint_part
 
@@ -312,9 +315,13 @@ def default_sources() -> Sources:
     from gazetteer.airports import load_airports
     from gazetteer.us_atlas import US_ATLAS_PATH
     from gazetteer.world_features import WORLD_FEATURES_PATH
+    from gazetteer.world_regions import WORLD_REGIONS_PATH
 
     return Sources(
-        world_features_path=WORLD_FEATURES_PATH, us_atlas_path=US_ATLAS_PATH, airports=load_airports
+        world_features_path=WORLD_FEATURES_PATH,
+        world_regions_path=WORLD_REGIONS_PATH,
+        us_atlas_path=US_ATLAS_PATH,
+        airports=load_airports,
     )
 
 

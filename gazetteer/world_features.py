@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gazetteer.errors import ImportFormatError
+from gazetteer.schema import WORLD_FEATURES_ID_BASE
 
 if TYPE_CHECKING:  # the build imports this module; the reverse import is only for types
     from gazetteer.build import _Builder
@@ -23,9 +24,10 @@ DATA_DIR = Path(__file__).parent / "data"
 WORLD_FEATURES_PATH = DATA_DIR / "world_features.csv"
 SOURCE = "world-features"
 COLUMNS = ("id", "name", "variants", "lat", "lon", "feature_code", "country_code", "source")
-# Synthetic ids: above the curated supplement's 2,100,000,001+, inside a signed 32-bit integer.
-ID_MIN = 2_200_000_001
-ID_MAX = 2_299_999_999
+# Synthetic ids of their own range (schema.py), below the users' ids: a user's place never
+# takes one.
+ID_MIN = WORLD_FEATURES_ID_BASE + 1
+ID_MAX = WORLD_FEATURES_ID_BASE + 9_999_999
 # GeoNames feature codes a world feature may have, with their GeoNames feature class. OCN, STRT
 # and CHN are water (H) in GeoNames; the build's generic table does not list them.
 FEATURE_CLASSES: dict[str, str] = {

@@ -231,8 +231,10 @@ _REGION_WORD_BEFORE = re.compile(
 MAX_CANDIDATES = 40
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL", "TERR"})
 REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
-# The source name of the gazetteer's world-features supplement (seas, world regions).
+# The gazetteer's sources of places in no single country: seas, rivers and ranges (some inside one
+# country: Siberia), and world regions made of countries.
 WORLD_FEATURES_SOURCE = "world-features"
+WORLD_SOURCES = frozenset({WORLD_FEATURES_SOURCE, "world-regions"})
 # Continents: region precision, but no country of their own (they vote for no focus).
 CONTINENT_CODES = frozenset({"CONT"})
 # Water bodies, rivers, ranges, deserts, peninsulas: drawn as areas, and no anchor for the nearness
@@ -722,7 +724,7 @@ class Geoparser:
     def target_place(self, target: str) -> Place | None:
         """The gazetteer entry of a word-list target (``aliases.tsv``): ``CC`` a country,
         ``CC/Name`` an admin-1 region of CC, ``continent/Name`` a continent, ``world/Name`` a
-        feature of the world-features supplement (a sea, a world region); None if absent."""
+        place in no single country (a sea, a world region); None if absent."""
         if target in self._target_cache:
             return self._target_cache[target]
         place = None
@@ -738,7 +740,7 @@ class Geoparser:
                         place = cand
                         break
                 elif scope == "world":
-                    if cand.source == WORLD_FEATURES_SOURCE:
+                    if cand.source in WORLD_SOURCES:
                         place = cand
                         break
                 elif cand.feature_code in ("ADM1", "ADM1H", "RGN") and cand.country_code == scope:
