@@ -23,7 +23,8 @@ and airportsdata file under UA while the Natural Earth outline does not, and sma
 1:10m outline misses). Puerto Rico, the US Virgin Islands, Svalbard and Åland, subdivisions
 in airportsdata, take their own ISO codes as in GeoNames (``SUBDIVISION_COUNTRIES``). A row
 within ``CURATED_RADIUS_KM`` of a curated airport or base (``AIRP``/``MILB``/``AIRB`` in
-``curated_places.csv``) is skipped: the curated row, with its press spellings and cited source, wins.
+``curated_places.csv``) is skipped: the curated row, with its press spellings and cited
+source, wins, and takes the row's names (below) as alternate names.
 
 Places: ``AIRP`` (airports) or ``AIRB`` (air bases: the military names above), feature class
 ``S``, source ``"airportsdata"``; ``raw`` keeps the source record (ICAO, IATA...). The parent is
@@ -358,8 +359,8 @@ def add_airports(builder: _Builder, shapes: dict[str, Any] | None = None) -> int
     rows = list(source() if callable(source) else source)
     shapes = shapes or {}
     curated = [
-        (row[3], row[4], row[7])
-        for row in builder.places.values()
+        (row[3], row[4], row[7], gid)
+        for gid, row in builder.places.items()
         if row[11] == "curated" and row[6] in CURATED_CODES
     ]
     towns = _Towns(builder.places)
@@ -393,11 +394,19 @@ def add_airports(builder: _Builder, shapes: dict[str, Any] | None = None) -> int
             skipped[f"more than {MAX_OUTSIDE_KM:.0f} km outside the country"] += 1
             outside.append(icao)
             continue
-        if any(
-            ccc in ("", cc) and haversine_km(lat, lon, clat, clon) <= CURATED_RADIUS_KM
-            for clat, clon, ccc in curated
-        ):
+        twin = next(
+            (
+                cid
+                for clat, clon, ccc, cid in curated
+                if ccc in ("", cc) and haversine_km(lat, lon, clat, clon) <= CURATED_RADIUS_KM
+            ),
+            None,
+        )
+        if twin is not None:
             skipped["curated"] += 1
+            _add_names_to(
+                builder, twin, airport_names(str(row["name"]), str(row.get("city") or ""))
+            )
             continue
         picked.append((gid, lat, lon, cc, row))
     # "<City> Airport" only for a city with one selected airport, and a city that is a town.
@@ -436,6 +445,20 @@ def add_airports(builder: _Builder, shapes: dict[str, Any] | None = None) -> int
             + (f" ({', '.join(outside)})" if outside else "")
         )
     return added
+
+
+def _add_names_to(builder: _Builder, gid: int, names: list[str]) -> None:
+    """The airportsdata names of a curated airport as its alternate names (the curated row keeps
+    its point, code and source; "Bassel Al-Assad International Airport" finds Hmeimim)."""
+    from gazetteer.normalize import name_keys
+
+    builder.flush_names()
+    have = {
+        r[0]
+        for r in builder.conn.execute("SELECT norm FROM place_name WHERE geonameid = ?", (gid,))
+    }
+    new = [n for n in names if not set(name_keys(n)) & have]
+    builder.add_names(gid, [(n, "alt") for n in new])
 
 
 def _is_town_nearby(builder: _Builder, city: str, cc: str, lat: float, lon: float) -> bool:

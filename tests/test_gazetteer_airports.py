@@ -216,6 +216,9 @@ def test_build_curated_airport_wins(tiny: Gazetteer) -> None:
     found = tiny.search("Aleppo International Airport")
     assert found and found[0].source == "curated"
     assert all(p.source != SOURCE for p in found)
+    # The skipped row's names become the curated place's alternate names.
+    found = tiny.search("Aleppo Airport")
+    assert [p.geonameid for p in found] == [int(CURATED_AIRPORT["id"])]
 
 
 def test_build_names(tiny: Gazetteer) -> None:
