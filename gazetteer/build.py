@@ -931,7 +931,7 @@ class _Builder:
             else:
                 self._admin1(cc, subs, groups, country_id)
                 if len(subs) < len(subdivisions.get(cc) or {}):
-                    self._admin2(cc, subdivisions.get(cc) or {}, subs, country_id)
+                    self._admin2(cc, subdivisions.get(cc) or {}, subs, country_id, groups)
             for c in towns:
                 parent = self.admin1_places.get((cc, c["admin1"]), country_id)
                 self._add_town(c, parent)
@@ -961,13 +961,22 @@ class _Builder:
             head, _, bracket = name[:-1].partition(" [")
             variant = _ISO_CODE_RE.sub("", bracket).strip()
             names = [head.strip() or name] + ([variant] if variant else [])
+        # News says "County Durham" (ISO: "Durham, County") and "County Cork" / "Co. Cork".
+        if names[0].endswith(", County"):
+            names.append(f"County {names[0][: -len(', County')]}")
+        elif code.startswith("IE-") and rec.get("type") == "County":
+            names += [f"County {names[0]}", f"Co. {names[0]}"]
         return [*names, *split_local_names(rec.get("localOtherName"))]
 
-    def _admin2(self, cc: str, every: dict, top: dict, country_id: int | None) -> None:
+    def _admin2(
+        self, cc: str, every: dict, top: dict, country_id: int | None, groups: dict | None = None
+    ) -> None:
         """ISO second-level subdivisions under a top-level one (counties of England, French
         départements, Italian and Spanish provinces...) as ``ADM2`` places at their ISO
-        centroids, under their admin-1 place. They carry no population, like GeoNames' ADM2
-        rows in ``cities500``-based gazetteers have none, so towns of the same name rank first."""
+        centroids, under their admin-1 place. Their population is estimated from the towns of
+        their admin-1 region nearest to their centroid (no outlines are packaged): enough to tell
+        Kent, England, from Kent, Washington."""
+        added: list[list] = []
         for iso, rec in every.items():
             parent_code = rec.get("parentCode")
             lat_lon = rec.get("latLng")
@@ -989,6 +998,22 @@ class _Builder:
                  "admin1", raw],
                 names,
             )  # fmt: skip
+            added.append(self.places[gid])
+        self._admin2_population(added, groups or {})
+
+    @staticmethod
+    def _admin2_population(rows: list[list], groups: dict[str, list[dict]]) -> None:
+        """Each town of an admin-1 region counts for the nearest of that region's ADM2 places."""
+        by_admin1: dict[str, list[list]] = defaultdict(list)
+        for row in rows:
+            if row[8]:
+                by_admin1[row[8]].append(row)
+        for admin1, places in by_admin1.items():
+            for town in groups.get(admin1, ()):
+                nearest = min(
+                    places, key=lambda p: haversine_km(town["lat"], town["lon"], p[3], p[4])
+                )
+                nearest[9] += town["pop"]
 
     def _admin1(self, cc: str, subs: dict, groups: dict[str, list[dict]], country_id) -> None:
         centroids = {code: self._group_centroid(g) for code, g in groups.items()}

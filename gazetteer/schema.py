@@ -32,7 +32,7 @@ from __future__ import annotations
 SCHEMA_VERSION = 1
 # Bump when the build's output changes without a source change (normalisation, heuristics):
 # it is part of the fingerprint, so every database rebuilds once.
-BUILD_REVISION = 7
+BUILD_REVISION = 9
 
 # Synthetic id ranges (GeoNames ids are below 2e9). Stable across rebuilds.
 ADMIN1_ID_BASE = 2_000_000_000  # + encoded ISO 3166-2 code (see build.admin1_id), < 2_050_000_000

@@ -276,3 +276,15 @@ def test_real_continent_names_are_indexed_for_the_geoparser(full_gazetteer: Gaze
     europe = {norm for norm, gid in full_gazetteer.iter_names() if gid == 6255148}
     assert {"europe", "europa", normalize("أوروبا")} <= europe
     assert not [n for n in europe if "http" in n or "wikipedia" in n]
+
+
+def test_county_forms_news_uses(full_gazetteer: Gazetteer) -> None:
+    # ISO calls it "Durham, County"; Irish counties are "County Cork" / "Co. Cork" in news.
+    durham = full_gazetteer.search("County Durham")[0]
+    assert (durham.feature_code, durham.country_code) == ("ADM2", "GB")
+    for query in ("County Cork", "Co. Cork"):
+        cork = full_gazetteer.search(query)[0]
+        assert (cork.name, cork.feature_code, cork.country_code) == ("Cork", "ADM2", "IE")
+    # ADM2 places carry the population of the towns nearest to them: Kent, England is big.
+    kent = next(p for p in full_gazetteer.search("Kent") if p.country_code == "GB")
+    assert kent.feature_code == "ADM2" and kent.population > 100_000

@@ -765,12 +765,13 @@ class Geoparser:
         w = self.weights
         level = LEVEL_PRIOR.get(place.feature_code, 0.15)
         reasons = {"level": w.level * level}
-        # Population tells towns and countries apart; a region's counts at half weight, as its
-        # level already says it is large ("New York" the city over the state).
+        # Population tells towns and countries apart; a region's (or a county's: Kent, England
+        # over Kent, Washington) counts at half weight, as its level already says it is large
+        # ("New York" the city over the state).
         pop = min(1.0, math.log10(max(place.population, 0) + 1) / 7.0)
         if place.feature_class == "P" or place.feature_code in COUNTRY_CODES:
             reasons["population"] = w.population * pop
-        elif place.feature_code in REGION_CODES:
+        elif place.feature_code in REGION_CODES or place.feature_code == "ADM2":
             reasons["population"] = w.population * pop * w.region_population
         if place.feature_code in COUNTRY_CODES:
             reasons["country"] = w.country
