@@ -15,7 +15,8 @@ strips whose names ("Lowell Field", "Epps Airpark") would only add noise:
   lists no code for: Mykolaiv, Ovda, Izmail).
 
 Rows are left out when the name says the field is not usable ("under construction", "unknown
-coordinates", "closed", "abandoned"), when the coordinates fail ``coords.validate_latlon`` or
+coordinates", "closed", "abandoned") or has only generic words ("Memorial Field", "Central
+Airport"), when the coordinates fail ``coords.validate_latlon`` or
 are (0, 0), when the country is unknown to the build, or when the point lies neither within
 ``PARENT_RADIUS_KM`` of a ``cities500`` town of its country nor within ``MAX_OUTSIDE_KM`` of the
 country's outline (a data error; the two tests together keep Crimea's fields, which GeoNames
@@ -37,10 +38,12 @@ Names (``airport_names``): the full name; without a parenthesis ("Be'er Sheva (T
 -> "Be'er Sheva Airport"); FAA abbreviations spelled out ("Ntl" -> "National", "Afb" -> "Air Force
 Base"); without the leading city ("London Heathrow Airport" -> "Heathrow Airport", "Paris-Orly
 Airport" -> "Orly Airport") when something more than generic words remains; "X Airport" beside
-"X International Airport"; "Air Base" <-> "Airbase"; and "<City> Airport" (with "<City>
-International Airport" where the name says International) when the row's city is a
-``cities500`` town of that country nearby and the only selected airport of that city
-("Beirut Airport", "Damascus Airport"). IATA and ICAO codes are not names: three capitals
+"X International Airport"; "Air Base" <-> "Airbase"; and, for an international airport,
+"<City> Airport" and "<City> International Airport" when the row's city is a ``cities500`` town
+of that country nearby and the only selected airport of that city ("Doha Airport" for Hamad
+International). A form without a word for an airfield (the data names a few airports like
+their town: "Ganzhou", "San Carlos") is indexed as "<form> Airport", so no airport takes a
+town's name. IATA and ICAO codes are not names: three capitals
 collide with everything. Bare cores ("Heathrow", "Schiphol") are not names either: most cores
 are people ("Ben Gurion", "Jinnah", "Rafic Hariri") or words ("Capital", "Persian Gulf").
 """
@@ -92,6 +95,14 @@ _UNUSABLE = re.compile(
     r"under construction|unknown coordinates|\bclosed\b|\babandoned\b|\bduplicate\b", re.I
 )
 _ICAO4 = re.compile(r"[A-Z]{4}")
+# A word that says "airfield"; a name without one is indexed as "<name> Airport".
+_AVIATION = re.compile(
+    r"\b(?:airports?|air\s*base|airbase|air\s*field|airfield|aerodrome|air\s*strip|airstrip|"
+    r"air\s*park|airpark|air\s+station|air\s+force|air\s+college|heliport|helipad|jetport|"
+    r"field|base|station|landing\s+strip|runway|raf|rnas|cfb|seaplane|aeroporto|aeropuerto|"
+    r"a[ée]roport|flughafen)\b",
+    re.IGNORECASE,
+)
 _PAREN = re.compile(r"\s*\([^)]*\)")
 _ABBREVIATIONS = {
     "Intl": "International",
@@ -250,10 +261,12 @@ def airport_names(name: str, city: str = "", *, city_form: bool = False) -> list
     """The names a row is found by, the full name first (module docstring). ``city_form`` adds
     "<city> Airport" (and "<city> International Airport" when the name has International)."""
     full = _clean(name)
-    out: list[str] = [full]
+    out: list[str] = []
 
     def add(form: str) -> None:
         form = _clean(form)
+        if form and not _AVIATION.search(form):
+            form = f"{form} Airport"  # "Ganzhou", "San Carlos": the data's name is a town's
         if form and form not in out and _has_core(form) and len(_words(form)) >= 2:
             out.append(form)
 
@@ -280,10 +293,15 @@ def airport_names(name: str, city: str = "", *, city_form: bool = False) -> list
         for a, b in (("Air Base", "Airbase"), ("Airbase", "Air Base")):
             if re.search(rf"\b{a}\b", form):
                 add(re.sub(rf"\b{a}\b", b, form))
-    if city_form and city and "/" not in city and "," not in city:
+    if (
+        city_form
+        and city
+        and "/" not in city
+        and "," not in city
+        and "international" in (full.lower())
+    ):
         add(f"{city} Airport")
-        if "international" in full.lower():
-            add(f"{city} International Airport")
+        add(f"{city} International Airport")
     return out
 
 
@@ -428,14 +446,17 @@ def add_airports(builder: _Builder, shapes: dict[str, Any] | None = None) -> int
             and _is_town_nearby(builder, city, cc, lat, lon)
         )
         names = airport_names(str(row["name"]), city, city_form=city_form)
-        name = names[0]
+        if not names:
+            skipped["only generic words in the name"] += 1  # "Memorial Field", "Central Airport"
+            continue
+        name = _clean(str(row["name"]))
         raw = {k: row.get(k) for k in ("icao", "iata", "name", "city", "subd", "country", "lid")}
         raw["elevation_ft"] = row.get("elevation")
         raw["tz"] = row.get("tz")
         builder.add_place(
             [gid, name, ascii_name(name), round(lat, 6), round(lon, 6), "S", code, cc, admin1, 0,
              parent if parent is not None else builder.country_ids.get(cc), SOURCE, raw],
-            [(name, "name"), (ascii_name(name), "ascii"), *((n, "alt") for n in names[1:])],
+            [(names[0], "name"), (ascii_name(names[0]), "ascii"), *((n, "alt") for n in names[1:])],
         )  # fmt: skip
         added += 1
     if skipped:

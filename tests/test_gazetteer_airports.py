@@ -132,6 +132,17 @@ def test_names_variants() -> None:
     assert "Doha Airport" not in airport_names("Hamad International Airport", "Doha")
 
 
+def test_names_never_a_bare_town_name() -> None:
+    # airportsdata names a few airports like their town: indexed only with "Airport".
+    assert airport_names("Ganzhou", "Zhangye") == ["Ganzhou Airport"]
+    assert "San Carlos" not in airport_names("San Carlos", "San Carlos", city_form=True)
+    assert "Merowe" not in airport_names("Merowe (Merowe New)", "")
+    # The city form is for international airports only ("Odessa Airport" stays Odesa's).
+    assert "Odessa Airport" not in airport_names(
+        "Odessa-Schlemeyer Field", "Odessa", city_form=True
+    )
+
+
 def test_ids_stable_unique_in_range() -> None:
     assert airport_id("EGLL") == airport_id("egll") == airport_id(" EGLL ")
     assert airport_id("EGLL") != airport_id("EGLC")
