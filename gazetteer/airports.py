@@ -31,7 +31,8 @@ Places: ``AIRP`` (airports) or ``AIRB`` (air bases: the military names above), f
 ``S``, source ``"airportsdata"``; ``raw`` keeps the source record (ICAO, IATA...). The parent is
 the nearest ``cities500`` town of the same country within ``PARENT_RADIUS_KM`` (else the
 country), and the admin-1 code is the parent's, as curated rows take theirs. Ids are
-``ID_BASE`` + the ICAO code read as a base-37 number (``airport_id``): stable across rebuilds and
+``ID_BASE`` (``schema.AIRPORTS_ID_BASE``, 2,130,000,000) + the ICAO code read as a base-37 number
+(``airport_id``, < 2,132,000,000, below the users' ids): stable across rebuilds and
 package updates, and decodable.
 
 Names (``airport_names``): the full name; without a parenthesis ("Be'er Sheva (Teyman) Airport"
@@ -60,14 +61,19 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer.coords import haversine_km, validate_latlon
 from gazetteer.errors import InvalidCoordinates
+from gazetteer.schema import AIRPORTS_ID_BASE
 
 if TYPE_CHECKING:  # the build imports this module; the reverse import is only for types
     from gazetteer.build import _Builder
 
 SOURCE = "airportsdata"
+# Bumped when this module's output changes (selection, names, ids): part of the fingerprint, so
+# databases rebuild once without a BUILD_REVISION bump for every build step.
+REVISION = 2
 DIST = "airportsdata"
-# Synthetic ids: above the curated (2,100,000,001+) and world-features (2,200,000,001+) ranges.
-ID_BASE = 2_300_000_000
+# Synthetic ids: schema.AIRPORTS_ID_BASE (2,130,000,000) + the ICAO code in base 37, below the
+# users' range, so a user's place can neither take nor be given an airport's id.
+ID_BASE = AIRPORTS_ID_BASE
 _ID_ALPHABET = "_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # "_" leads airportsdata's pseudo codes
 ID_MAX = ID_BASE + len(_ID_ALPHABET) ** 4 - 1
 CURATED_CODES = frozenset({"AIRP", "MILB", "AIRB"})
@@ -185,7 +191,7 @@ def fingerprint_part(airports: Callable[[], Iterable[dict]] | list[dict] | None)
             version = metadata.version(DIST)
         except metadata.PackageNotFoundError:
             version = "missing"
-        return f"airports={DIST}-{version};"
+        return f"airports={DIST}-{version}/r{REVISION};"
     digest = hashlib.sha256(json.dumps(list(airports), sort_keys=True, default=str).encode())
     return f"airports={digest.hexdigest()};"
 

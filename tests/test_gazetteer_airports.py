@@ -15,11 +15,13 @@ from gazetteer import Gazetteer
 from gazetteer.airports import (
     ID_BASE,
     ID_MAX,
+    REVISION,
     SOURCE,
     airport_id,
     airport_names,
     country_of,
     feature_code_of,
+    fingerprint_part,
     load_airports,
     selected,
 )
@@ -27,6 +29,7 @@ from gazetteer.build import build_database
 from gazetteer.coords import haversine_km
 from gazetteer.model import Place
 from gazetteer.normalize import normalize
+from gazetteer.schema import USER_ID_BASE, WORLD_REGIONS_ID_BASE
 from gazetteer.testing import CURATED, tiny_sources, write_curated
 
 
@@ -147,6 +150,8 @@ def test_ids_stable_unique_in_range() -> None:
     assert airport_id("EGLL") == airport_id("egll") == airport_id(" EGLL ")
     assert airport_id("EGLL") != airport_id("EGLC")
     assert ID_BASE <= airport_id("_MLH") < airport_id("0000") < airport_id("ZZZZ") == ID_MAX
+    # Inside the build's synthetic range, below the users' ids and above the world regions'.
+    assert WORLD_REGIONS_ID_BASE + 10_000_000 <= ID_BASE and ID_MAX < USER_ID_BASE
     codes = {r["icao"] for r in load_airports()}
     assert len({airport_id(c) for c in codes}) == len(codes)
     with pytest.raises(ValueError):
@@ -258,6 +263,9 @@ def test_fingerprint_follows_the_rows(tmp_path: Path) -> None:
     one = dataclasses.replace(sources, airports=[dict(AIRPORTS[0])])
     two = dataclasses.replace(sources, airports=[dict(AIRPORTS[0]), dict(AIRPORTS[1])])
     assert len({sources.fingerprint(), one.fingerprint(), two.fingerprint()}) == 3
+    # The real loader is fingerprinted by the package version and this module's revision.
+    assert fingerprint_part(load_airports).startswith("airports=airportsdata-")
+    assert f"/r{REVISION};" in fingerprint_part(load_airports)
 
 
 # --------------------------------------------------------------------------- the real gazetteer
