@@ -241,6 +241,23 @@ class Gazetteer:
             raise InvalidName("A normalised name must be text.")
         return [place for place, _kind in self._lookup(norm_name)]
 
+    def name_counts(self, geonameids: Iterable[int]) -> dict[int, int]:
+        """How many distinct names (spellings, translations) each place has: a measure of how
+        widely known it is (Cambridge, England has 50, Cambridge, Maryland 17)."""
+        ids = sorted({int(g) for g in geonameids})
+        counts: dict[int, int] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            counts.update(
+                self._conn().execute(
+                    f"SELECT geonameid, COUNT(*) FROM place_name WHERE geonameid IN ({marks}) "
+                    "GROUP BY geonameid",
+                    chunk,
+                )
+            )
+        return counts
+
     def matches(self, name: str) -> list[tuple[Place, str, float]]:
         """``(place, kind of the matched name, score)`` for a raw name, best first."""
         check_name(name)

@@ -125,6 +125,15 @@ def test_candidates_are_the_normalised_matches(gaz: Gazetteer) -> None:
     assert gaz.candidates(normalize("al-Mazzah")) == gaz.candidates("mazzah")
 
 
+def test_name_counts(gaz: Gazetteer) -> None:
+    pairs = list(gaz.iter_names())
+    some = sorted({gid for _, gid in pairs})[:5]
+    counts = gaz.name_counts(some + [999_999_999])
+    for gid in some:
+        assert counts[gid] == sum(1 for _, g in pairs if g == gid) > 0
+    assert 999_999_999 not in counts  # an unknown id has no count
+
+
 def test_iter_names_covers_every_place(gaz: Gazetteer) -> None:
     pairs = set(gaz.iter_names())
     assert ("damascus", 170654) in pairs

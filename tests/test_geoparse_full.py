@@ -180,6 +180,13 @@ def test_oceans_by_their_adjective_and_feature_adjectives(parser):
     assert found["Atlantic City"][0].place.country_code == "US"  # the longer name wins
 
 
+def test_widely_known_namesake_wins_without_context(parser):
+    # Parkland, Florida (21 names in GeoNames) over Parkland, Washington (1, a bit more populous).
+    (parkland,) = parser.parse("The shooting in Parkland shocked the nation.")
+    assert (parkland.place.country_code, parkland.place.admin1) == ("US", "FL")
+    assert "known_names" in parkland.candidates[0].reasons
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions

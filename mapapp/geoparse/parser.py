@@ -264,6 +264,7 @@ class Weights:
     focus_country: float = 0.4
     focus_admin1: float = 0.3
     admin1_named: float = 0.1
+    known_names: float = 0.1
     nearby: float = 0.6
     nearby_km: float = 80.0
     explicit_focus: float = 1.0
@@ -336,6 +337,7 @@ class Geoparser:
         self._cand_cache: dict[str, list[Place]] = {}
         self._country_cache: dict[str, Place | None] = {}
         self._blocked: frozenset[str] | None = None
+        self._name_counts: dict[int, int] = {}
 
     @property
     def matcher(self) -> NameMatcher:
@@ -719,7 +721,20 @@ class Geoparser:
         if len(self._cand_cache) > 50_000:
             self._cand_cache.clear()
         self._cand_cache[key] = result
+        if len(result) > 1:
+            self._count_names(result)
         return result
+
+    def _count_names(self, places: list[Place]) -> None:
+        counter = getattr(self.gazetteer, "name_counts", None)
+        missing = [p.geonameid for p in places if p.geonameid not in self._name_counts]
+        if counter is None or not missing:
+            return
+        if len(self._name_counts) > 200_000:
+            self._name_counts.clear()
+        counts = counter(missing)
+        for gid in missing:
+            self._name_counts[gid] = counts.get(gid, 0)
 
     def target_place(self, target: str) -> Place | None:
         """The gazetteer entry of a word-list target (``aliases.tsv``): ``CC`` a country,
@@ -782,6 +797,11 @@ class Geoparser:
             reasons["main_name"] = w.main_name
         if place.source in ("curated", WORLD_FEATURES_SOURCE):
             reasons["curated"] = w.curated
+        names = self._name_counts.get(place.geonameid, 0)
+        if names > 1 and w.known_names:
+            # Widely known places have names in many languages (Cambridge, England: 50;
+            # Cambridge, Maryland: 17), as Mordecai and CLAVIN use alternate-name counts.
+            reasons["known_names"] = w.known_names * min(1.0, math.log10(names) / 2.0)
         total = sum(reasons.values())
         if len(self._prior_cache) > 200_000:
             self._prior_cache.clear()
