@@ -459,13 +459,22 @@ def read_shapes(path: Path, layer: str | None = None) -> list[tuple[str | None, 
     return out
 
 
-def read_curated(path: Path | None) -> list[dict[str, str]]:
-    """Rows of the curated supplement (empty when the file is absent)."""
+def read_data_csv(path: Path | None, columns: Iterable[str]) -> list[dict[str, str]]:
+    """Rows of one of the project's data files (UTF-8 CSV with a header; blank and ``#`` lines
+    are comments); empty when the file is absent. ``ImportFormatError`` (a ``ValueError``) when
+    a column is missing."""
+    from gazetteer.errors import ImportFormatError
+
     if path is None or not Path(path).is_file():
         return []
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
-        missing = [c for c in CURATED_COLUMNS if c not in (reader.fieldnames or [])]
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{Path(path).name}: missing columns {', '.join(missing)}")
+            raise ImportFormatError(f"{Path(path).name}: missing columns {', '.join(missing)}")
         return [dict(row) for row in reader]
+
+
+def read_curated(path: Path | None) -> list[dict[str, str]]:
+    """Rows of the curated supplement (empty when the file is absent)."""
+    return read_data_csv(path, CURATED_COLUMNS)

@@ -8,14 +8,13 @@ of source ``"world-features"``; ``country_code`` is empty unless the feature lie
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.errors import ImportFormatError
 from gazetteer.schema import WORLD_FEATURES_ID_BASE
+from gazetteer.sources import read_data_csv
 
 if TYPE_CHECKING:  # the build imports this module; the reverse import is only for types
     from gazetteer.build import _Builder
@@ -44,14 +43,7 @@ def read_world_features(path: Path | None = WORLD_FEATURES_PATH) -> list[dict[st
     Raises ``ImportFormatError`` when a column is missing; single bad rows are reported by
     ``row_problems`` and skipped by the build.
     """
-    if path is None or not Path(path).is_file():
-        return []
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ImportFormatError(f"{Path(path).name}: missing columns {', '.join(missing)}")
-        return [dict(row) for row in reader]
+    return read_data_csv(path, COLUMNS)
 
 
 def variants_of(row: dict[str, Any]) -> list[str]:

@@ -12,14 +12,13 @@ treat the region as the union of their outlines. Its population is its members' 
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gazetteer.errors import ImportFormatError
 from gazetteer.schema import WORLD_REGIONS_ID_BASE
+from gazetteer.sources import read_data_csv
 
 if TYPE_CHECKING:  # the build imports this module; the reverse import is only for types
     from gazetteer.build import _Builder
@@ -33,14 +32,7 @@ ID_MAX = WORLD_REGIONS_ID_BASE + 9_999_999
 
 def read_world_regions(path: Path | None = WORLD_REGIONS_PATH) -> list[dict[str, str]]:
     """Rows of the world-regions file (empty when absent); ``#`` lines are comments."""
-    if path is None or not Path(path).is_file():
-        return []
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(line for line in fh if line.strip() and not line.startswith("#"))
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ImportFormatError(f"{Path(path).name}: missing columns {', '.join(missing)}")
-        return [dict(row) for row in reader]
+    return read_data_csv(path, COLUMNS)
 
 
 def members_of(row: dict[str, str]) -> list[str]:
