@@ -187,6 +187,22 @@ def test_widely_known_namesake_wins_without_context(parser):
     assert "known_names" in parkland.candidates[0].reasons
 
 
+def test_airport_word_after_a_name_means_the_airport(parser):
+    text = "Flights were cancelled at Heathrow airport on Monday. Crowds at Heathrow grew."
+    mentions = parser.parse(text)
+    assert [m.text for m in mentions] == ["Heathrow", "Heathrow"]  # the airfield word is left out
+    for m in mentions:
+        assert (m.place.feature_code, m.place.country_code) == ("AIRP", "GB")
+    (schiphol,) = parser.parse("Passengers were stranded at Schiphol airport.")
+    assert schiphol.text == "Schiphol" and schiphol.place.country_code == "NL"
+    # Given spans too; a town's name alone stays the town.
+    start = text.index("Heathrow")
+    (given,) = parser.resolve_spans(text, [(start, start + len("Heathrow"))])
+    assert given.place.feature_code == "AIRP"
+    (town,) = parser.parse("He grew up in Heathrow, Florida.")[:1]
+    assert town.place.country_code == "US"
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions

@@ -243,6 +243,13 @@ FEATURE_AREA_CODES = frozenset(
     {"OCN", "SEA", "GULF", "BAY", "STRT", "CNL", "STM", "LK", "MTS", "DSRT", "PEN"}
 )
 AREA_CODES = REGION_CODES | CONTINENT_CODES | FEATURE_AREA_CODES
+AIRFIELD_CODES = frozenset({"AIRP", "AIRB"})
+# "Heathrow airport", "Mezzeh air base": a lower-case airfield word after a name.
+_AIRFIELD_TAIL = re.compile(r"(\s+(?:international\s+)?(?:airport|air\s?base|airfield))$")
+# (used with .match(text, end): anchored at the span's end)
+_AIRFIELD_AFTER = re.compile(
+    r"\s+(?:international\s+)?(?:airport|air\s?base|airfield)\b", re.IGNORECASE
+)
 # "Gainesville, Va.", "SEVERN, Md.", "Walker County (Ga.)": a capitalised word and a comma or an
 # opening parenthesis right before an alias.
 _AFTER_TOWN_COMMA = re.compile(r"[A-Z][\w'’.-]*(?:,\s*|\s*\()$")
@@ -303,6 +310,9 @@ class _Occurrence:
     evidence: list[str] = field(default_factory=list)
     form: str = ""  # the alias form (aliases.tsv) an alias occurrence matched
     needs: str = ""  # an ISO country code the document must be about for this alias to count
+    trim: int = (
+        0  # characters of a lower-case airfield word ending the hit, left out of the mention
+    )
 
 
 def precision_of(place: Place, kind: str = "place") -> int:
@@ -385,13 +395,28 @@ class Geoparser:
         occurrences = []
         for start, end in spans:
             surface = text[start:end]
-            occ = self._span_occurrence(surface, start, end)
+            occ = self._airfield_occurrence(text, surface, start, end) or self._span_occurrence(
+                surface, start, end
+            )
             if occ is None:
                 occ = self._inner_occurrence(surface, start, end)
             if occ is None:
                 occ = _Occurrence(start, end, fold_name(surface), "place", "name")
             occurrences.append(occ)
         return self.resolve(text, occurrences, focus=focus, keep_unresolved=True)
+
+    def _airfield_occurrence(
+        self, text: str, surface: str, start: int, end: int
+    ) -> _Occurrence | None:
+        """A span followed by an airfield word that names an airport with it ("Heathrow" in
+        "Heathrow airport") resolves to the airport, as in recognition."""
+        after = _AIRFIELD_AFTER.match(text, end)
+        if after is None:
+            return None
+        key = fold_name(surface + after.group(0))
+        if not self._airfield(key):
+            return None
+        return _Occurrence(start, end, key, "place", "name", cue=True, evidence=["airfield"])
 
     def _span_occurrence(self, surface: str, start: int, end: int) -> _Occurrence | None:
         key = fold_name(surface)
@@ -486,6 +511,7 @@ class Geoparser:
                 continue
             taken[occ.start : occ.end] = b"\x01" * (occ.end - occ.start)
             if occ.source != "block":  # a blocked name hides the names inside it, and itself
+                occ.end -= occ.trim
                 result.append(occ)
         result.sort(key=lambda o: o.start)
         return result
@@ -528,7 +554,14 @@ class Geoparser:
         words = surface.replace("-", " ").split()
         key = hit.key
         in_title = titlecase(hit.start)
-        # Every content word capitalised ("Gaza Strip", "Bosnia and Herzegovina").
+        # Every content word capitalised ("Gaza Strip", "Bosnia and Herzegovina"), but for a
+        # lower-case airfield word after an airport's name ("Heathrow airport"): the mention is
+        # the name, the place the airport, not Heathrow, Florida.
+        trim = 0
+        tail = _AIRFIELD_TAIL.search(surface)
+        if tail and tail.start() > 0 and self._airfield(key):
+            trim = len(tail.group(1))
+            words = surface[: tail.start()].replace("-", " ").split()
         for word in words:
             if word[0].islower() and fold_name(word) not in CONNECTORS:
                 return None
@@ -661,7 +694,16 @@ class Geoparser:
                     return None  # "Bashar al-Assad"
         if after.startswith(("'s", "’s")):
             evidence.append("possessive")
-        return _Occurrence(hit.start, hit.end, key, "place", "name", cue=cue, evidence=evidence)
+        if trim:
+            evidence.append("airfield")
+        return _Occurrence(
+            hit.start, hit.end, key, "place", "name", cue=cue or bool(trim), evidence=evidence,
+            trim=trim,
+        )  # fmt: skip
+
+    def _airfield(self, key: str) -> bool:
+        """Whether a name is an airport's or an air base's."""
+        return any(p.feature_code in AIRFIELD_CODES for p in self._candidates(key))
 
     def _prominent(self, key: str) -> bool:
         """A name of a country, region, capital or city of 100,000+: rarely only a surname. A
@@ -819,7 +861,15 @@ class Geoparser:
         """Resolve recognised occurrences to places (one sense per name and document)."""
         groups: dict[tuple[str, str, str], _Group] = {}
         order: list[tuple[_Occurrence, _Group]] = []
+        # One sense per document: once "Heathrow airport" says the airport, "Heathrow" is it too.
+        airfields = {
+            fold_name(text[occ.start : occ.end]): occ.key
+            for occ in occurrences
+            if "airfield" in occ.evidence
+        }
         for occ in occurrences:
+            if airfields and occ.source == "name" and occ.key in airfields:
+                occ.key = airfields[occ.key]
             gkey = (occ.kind, occ.source, occ.key)
             group = groups.get(gkey)
             if group is None:
