@@ -763,13 +763,18 @@ class Geoparser:
         if len(self._cand_cache) > 50_000:
             self._cand_cache.clear()
         self._cand_cache[key] = result
-        if len(result) > 1:
-            self._count_names(result)
         return result
 
-    def _count_names(self, places: list[Place]) -> None:
+    def _count_names(self, groups: list[_Group]) -> None:
+        """Fetch the name counts of every ambiguous name's candidates (one query a document)."""
         counter = getattr(self.gazetteer, "name_counts", None)
-        missing = [p.geonameid for p in places if p.geonameid not in self._name_counts]
+        missing = {
+            p.geonameid
+            for g in groups
+            if len(g.candidates) > 1
+            for p in g.candidates
+            if p.geonameid not in self._name_counts
+        }
         if counter is None or not missing:
             return
         if len(self._name_counts) > 200_000:
@@ -839,11 +844,6 @@ class Geoparser:
             reasons["main_name"] = w.main_name
         if place.source in ("curated", WORLD_FEATURES_SOURCE):
             reasons["curated"] = w.curated
-        names = self._name_counts.get(place.geonameid, 0)
-        if names > 1 and w.known_names:
-            # Widely known places have names in many languages (Cambridge, England: 50;
-            # Cambridge, Maryland: 17), as Mordecai and CLAVIN use alternate-name counts.
-            reasons["known_names"] = w.known_names * min(1.0, math.log10(names) / 2.0)
         total = sum(reasons.values())
         if len(self._prior_cache) > 200_000:
             self._prior_cache.clear()
@@ -892,6 +892,7 @@ class Geoparser:
             group.cue = group.cue or occ.cue
             order.append((occ, group))
         glist = list(groups.values())
+        self._count_names(glist)
         self._pattern_bonuses(text, order)
         self._namesake_bonuses(text, glist)
         # Pass 1: prior + local patterns.
@@ -1016,6 +1017,11 @@ class Geoparser:
                 # before it is an old name of Tunisia).
                 reasons.pop("country", None)
             reasons.update(group.bonus.get(place.geonameid, {}))
+            names = self._name_counts.get(place.geonameid, 0)
+            if names > 1 and w.known_names:
+                # Widely known places have names in many languages (Cambridge, England: 50;
+                # Cambridge, Maryland: 17), as Mordecai and CLAVIN use alternate-name counts.
+                reasons["known_names"] = w.known_names * min(1.0, math.log10(names) / 2.0)
             if focus and place.country_code in focus:
                 reasons["explicit_focus"] = w.explicit_focus
             if votes is not None:
