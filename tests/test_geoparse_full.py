@@ -203,6 +203,26 @@ def test_airport_word_after_a_name_means_the_airport(parser):
     assert town.place.country_code == "US"
 
 
+def test_names_joined_by_and_share_their_level(parser):
+    found = by_text(parser.parse("The number of officers in England and Wales has fallen."))
+    # The nation, not the village of Wales in South Yorkshire that England's admin-1 favours.
+    assert found["Wales"][0].place.feature_code == "ADM1"
+    assert "coordinated" in found["Wales"][0].candidates[0].reasons
+
+
+def test_no_containment_pattern_inside_an_organisation_name(parser):
+    text = "Caro, a professor at the University of California, Los Angeles, studied Zara."
+    spans = [
+        (text.index("University"), text.index(",", text.index("University"))),
+        (text.index("Los Angeles"), text.index("Los Angeles") + len("Los Angeles")),
+    ]
+    california, los_angeles = parser.resolve_spans(text, spans)
+    assert (los_angeles.place.country_code, los_angeles.place.admin1) == ("US", "CA")
+    assert california.place.name == "California"
+    by_name = by_text(parser.parse(text))
+    assert by_name["Los Angeles"][0].place.country_code == "US"
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions

@@ -173,6 +173,8 @@ _PLACE_OF = re.compile(
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
+# "University of ", "Bank of ": a capitalised word and "of" right before a name.
+_ORG_OF_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*\s+of\s+(?:the\s+)?$")
 # "U.S.", "Mr.", "St.": a period that does not end a sentence.
 _ABBREVIATION = re.compile(r"(?:[A-Za-z]\.)+|[A-Z][a-z]{0,3}\.")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”\n]\s*$")
@@ -271,6 +273,7 @@ class Weights:
     focus_country: float = 0.4
     focus_admin1: float = 0.3
     admin1_named: float = 0.1
+    coordinated: float = 0.3
     known_names: float = 0.1
     nearby: float = 0.6
     nearby_km: float = 80.0
@@ -973,6 +976,8 @@ class Geoparser:
     def _pattern_bonuses(self, text: str, order: list[tuple[_Occurrence, _Group]]) -> None:
         """Containment cues between neighbouring mentions: "X, Y", "X in Y", "the Y suburb of X"."""
         w = self.weights
+        # Given spans may come in any order: neighbours are neighbours in the text.
+        order = sorted(order, key=lambda pair: pair[0].start)
         for i in range(len(order) - 1):
             occ_a, ga = order[i]
             occ_b, gb = order[i + 1]
@@ -980,6 +985,10 @@ class Geoparser:
             if len(between) > 40 or ga is gb:
                 continue
             near = False
+            if (
+                _CONTAINED_BETWEEN.match(between) or _NEAR_BETWEEN.match(between)
+            ) and self._inside_a_longer_name(text, occ_a):
+                continue  # "University of California, Los Angeles" is no "X, Y"
             if _CONTAINED_BETWEEN.match(between):
                 inner, outer = ga, gb
             elif _NEAR_BETWEEN.match(between):
@@ -988,12 +997,42 @@ class Geoparser:
                 inner, outer = gb, ga  # "Damascus suburb of Mazzeh" reads outer-first
             elif between.strip().lower() in {"suburb of", "suburbs of"}:
                 inner, outer = gb, ga
+            elif between.strip().lower() in {"and", "or"} and ga.kind == gb.kind == "place":
+                self._coordination_bonus(ga, gb)
+                continue
             else:
                 continue
             pairs = _containment_pairs(inner.candidates[:60], outer.candidates[:60], near=near)
             for ci, co in pairs:
                 inner.bonus.setdefault(ci.geonameid, {})["contained"] = w.contained
                 outer.bonus.setdefault(co.geonameid, {})["container"] = w.container
+
+    @staticmethod
+    def _inside_a_longer_name(text: str, occ: _Occurrence) -> bool:
+        """Whether an occurrence is part of a longer proper name: a given span resolved through
+        a name inside it, or a name after "<Capitalised> of" that is no place noun ("University
+        of California"; "the city of Aleppo" stays a place)."""
+        if fold_name(text[occ.start : occ.end]) != occ.key and occ.source == "name":
+            return True
+        before = text[max(0, occ.start - 40) : occ.start]
+        match = _ORG_OF_BEFORE.search(before)
+        return bool(match) and not _PLACE_OF.search(before)
+
+    def _coordination_bonus(self, ga: _Group, gb: _Group) -> None:
+        """ "England and Wales", "Texas or Oklahoma": names joined by "and"/"or" are usually of
+        one kind and one country, so same-level candidates of the same country support each other
+        (the nation of Wales, not the Yorkshire village)."""
+        levels_a = {(p.country_code, _level_kind(p)) for p in ga.candidates[:60]}
+        levels_b = {(p.country_code, _level_kind(p)) for p in gb.candidates[:60]}
+        shared = {k for k in levels_a & levels_b if k[0] and k[1] != "town"}
+        if not shared:
+            return
+        for group in (ga, gb):
+            for place in group.candidates[:60]:
+                if (place.country_code, _level_kind(place)) in shared:
+                    group.bonus.setdefault(place.geonameid, {})["coordinated"] = (
+                        self.weights.coordinated
+                    )
 
     def _rank(
         self,
@@ -1088,6 +1127,15 @@ _LANGUAGE_AFTER = re.compile(r"^[\s-]+(?:language|speaking|speaker|speakers|tran
 
 _CLAUSE_END = re.compile(r"^(?:['’]s\b)?\s*(?:[.,;:!?)\"“”]|$)")
 _PHRASE_END = re.compile(r"^(?:[,.;:!?)\]]|\s*$|\s+(?:and|or|but|as|to|with)\b)")
+
+
+def _level_kind(place: Place) -> str:
+    """A coarse level for coordination: country, region (admin-1 or -2) or town."""
+    if place.feature_code in COUNTRY_CODES:
+        return "country"
+    if place.feature_code in ("ADM1", "ADM1H", "ADM2", "RGN"):
+        return "region"
+    return "town"
 
 
 def _is_language(text: str, hit: Hit) -> bool:
