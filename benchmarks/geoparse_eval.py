@@ -416,11 +416,12 @@ def show_errors(ours: Ours, articles: list[Article], limit: int) -> None:
     wrong: Counter = Counter()
     example: dict = {}
     for article in articles:
-        gold = [g for g in article.gold if g.geonames_id]
+        # Resolved together with every gold span, as scored; only the geocoding gold is listed.
+        gold = article.gold
         answers = ours.resolve(article, gold)
         for g, answer, covered in zip(gold, answers, ours.covered(gold), strict=True):
             error = _error(g, answer, area=True)
-            if error > ACC_KM:
+            if g.geonames_id and error > ACC_KM:
                 key = (g.text, covered)
                 wrong[key] += 1
                 example[key] = (article.number, g, answer, error)

@@ -223,6 +223,14 @@ def test_no_containment_pattern_inside_an_organisation_name(parser):
     assert by_name["Los Angeles"][0].place.country_code == "US"
 
 
+def test_nearness_does_not_turn_a_region_into_a_namesake_town(parser):
+    # Montana City lies beside Helena and is also called "Montana"; the state is meant.
+    text = "HELENA, Mont. (AP) - Montana and the company are at an impasse, Montana officials say."
+    found = by_text(parser.parse(text))
+    assert found["Montana"][0].place.feature_code == "ADM1"
+    assert found["HELENA"][0].place.admin1 == "MT"
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions

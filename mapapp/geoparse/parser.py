@@ -1094,6 +1094,10 @@ class Geoparser:
                     d = 111.195 * math.hypot(lat - alat, dlon * coslat)
                     if d < 1000.0:
                         near = max(near, conf * math.exp(-d / w.nearby_km))
+                if near and "alternate_name" in reasons:
+                    # Another place's own name is no neighbour's confirmation ("Montana" beside
+                    # Helena is the state, not Montana City, which "Montana" also names).
+                    near *= 0.5
                 if near:
                     reasons["nearby"] = w.nearby * near
             ranked.append(Candidate(place, sum(reasons.values()), reasons))
