@@ -46,7 +46,7 @@ from gazetteer.sources import (  # noqa: E402
 CURATED_ID_MIN = 2_100_000_000
 FEATURE_CODES = {
     "PPLX", "PPL", "CMPRF", "ADM2", "ADM3", "RGN", "AIRP", "MILB", "CRSSNG", "AREA", "MN", "PRT", "ISL",
-    "ISLS", "PS",
+    "ISLS", "PS", "BLDG", "PAL", "ST",
 }  # fmt: skip
 # Area features (a county, a historic region, an island) have their encyclopedia point near the
 # middle of a large area, so their parent (county town, island's seat or largest town) may lie

@@ -24,7 +24,7 @@ ID_MIN = 2_100_000_000
 ID_MAX = 2_147_483_647  # stays a 32-bit signed integer, like GeoNames ids
 FEATURE_CODES = {
     "PPLX", "PPL", "CMPRF", "ADM2", "ADM3", "RGN", "AIRP", "MILB", "CRSSNG", "AREA", "MN", "PRT", "ISL",
-    "ISLS", "PS",
+    "ISLS", "PS", "BLDG", "PAL", "ST",
 }  # fmt: skip
 COAST_KM = 5.0  # a coastal point may sit just off the country's generalised outline
 GROUP_COAST_KM = 25.0  # an island group's point often falls in the sea between its islands

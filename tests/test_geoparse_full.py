@@ -231,6 +231,15 @@ def test_nearness_does_not_turn_a_region_into_a_namesake_town(parser):
     assert found["HELENA"][0].place.admin1 == "MT"
 
 
+def test_seats_of_government(parser):
+    found = by_text(parser.parse("The White House said the Pentagon would respond."))
+    # Not White House, Tennessee, nor Casablanca (whose name ISO translates as "The White House").
+    assert found["White House"][0].place.name == "District of Columbia"
+    assert (found["Pentagon"][0].place.country_code, found["Pentagon"][0].precision) == ("US", 1)
+    (kremlin,) = parser.parse("Talks were held in the Kremlin on Monday.")
+    assert kremlin.place.country_code == "RU" and kremlin.place.source == "curated"
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions
