@@ -59,7 +59,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.coords import haversine_km, validate_latlon
+from gazetteer.coords import haversine_km, km_outside, validate_latlon
 from gazetteer.errors import InvalidCoordinates
 from gazetteer.schema import AIRPORTS_ID_BASE
 
@@ -359,19 +359,6 @@ class _Towns:
         return (int(ids[sl][i]), km) if km <= PARENT_RADIUS_KM else None
 
 
-def _outside_km(shape: Any, lat: float, lon: float) -> float:
-    """How far the point lies outside ``shape`` (0 inside), in km."""
-    import shapely
-    from shapely.ops import nearest_points
-
-    if not shapely.is_prepared(shape):
-        shapely.prepare(shape)  # thousands of points per country: prepared is ~100x faster
-    if shapely.contains_xy(shape, lon, lat):
-        return 0.0
-    edge = nearest_points(shape, shapely.Point(lon, lat))[0]
-    return haversine_km(lat, lon, edge.y, edge.x)
-
-
 def add_airports(builder: _Builder, shapes: dict[str, Any] | None = None) -> int:
     """The build step: selected airportsdata rows become places (``source="airportsdata"``).
     Runs after the curated supplement (whose airports win). Returns the number added."""
@@ -413,7 +400,7 @@ def add_airports(builder: _Builder, shapes: dict[str, Any] | None = None) -> int
         if (
             shape is not None
             and towns.nearest(cc, lat, lon) is None
-            and _outside_km(shape, lat, lon) > MAX_OUTSIDE_KM
+            and km_outside(shape, lat, lon) > MAX_OUTSIDE_KM
         ):
             skipped[f"more than {MAX_OUTSIDE_KM:.0f} km outside the country"] += 1
             outside.append(icao)

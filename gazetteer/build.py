@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from gazetteer.airports import add_airports
-from gazetteer.coords import haversine_km
+from gazetteer.coords import haversine_km, km_outside
 from gazetteer.errors import GazetteerUnavailable
 from gazetteer.model import Place
 from gazetteer.normalize import ascii_name, name_keys
@@ -606,12 +606,9 @@ class _ReferenceCheck:
             if nearest > MAX_REFERENCE_OUTSIDE_KM:
                 return f"lies {nearest:.0f} km from the country's nearest town"
             return None
-        if geom.contains(point):
+        outside = km_outside(geom, lat, lon)
+        if outside == 0.0:
             return None
-        from shapely.ops import nearest_points
-
-        edge = nearest_points(geom, point)[0]
-        outside = haversine_km(lat, lon, edge.y, edge.x)
         if outside > MAX_REFERENCE_OUTSIDE_KM:
             return f"lies {outside:.0f} km outside the country's polygon"
         if outside <= NEAR_BORDER_KM:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import Any
 
 from gazetteer.errors import InvalidCoordinates
 
@@ -66,3 +67,17 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dl = math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def km_outside(shape: Any, lat: float, lon: float) -> float:
+    """How far a point lies outside a (lon, lat) shapely geometry, in km: 0 inside or on it,
+    else the great-circle distance to its nearest point."""
+    import shapely
+    from shapely.ops import nearest_points
+
+    if not shapely.is_prepared(shape):
+        shapely.prepare(shape)  # callers test thousands of points against one country
+    if shapely.intersects_xy(shape, lon, lat):
+        return 0.0
+    edge = nearest_points(shape, shapely.Point(lon, lat))[0]
+    return haversine_km(lat, lon, edge.y, edge.x)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer.coords import haversine_km, validate_latlon
+from gazetteer.coords import haversine_km, km_outside, validate_latlon
 
 CSV_PATH = Path(__file__).resolve().parents[1] / "gazetteer" / "data" / "curated_places.csv"
 HEADER = [
@@ -81,23 +81,12 @@ def test_row_fields(row: dict[str, str]) -> None:
     assert row["source"].startswith(("http://", "https://")) and " " not in row["source"]
 
 
-def _km_outside(shape, lat: float, lon: float) -> float:
-    import shapely
-    from shapely.ops import nearest_points
-
-    point = shapely.Point(lon, lat)
-    if shape.covers(point):
-        return 0.0
-    near = nearest_points(shape, point)[0]
-    return haversine_km(lat, lon, near.y, near.x)
-
-
 @pytest.mark.parametrize("row", ROWS, ids=ROW_IDS)
 def test_row_in_country(row: dict[str, str], full_gazetteer) -> None:
     lat, lon = float(row["lat"]), float(row["lon"])
     shape = full_gazetteer.country_shape(row["country_code"])
     assert shape is not None, f"no shape for {row['country_code']}"
-    off = _km_outside(shape, lat, lon)
+    off = km_outside(shape, lat, lon)
     limit = GROUP_COAST_KM if row["feature_code"] == "ISLS" else COAST_KM
     assert off <= limit, f"{off:.1f} km outside {row['country_code']}"
 

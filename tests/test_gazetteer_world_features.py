@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer.coords import haversine_km
+from gazetteer.coords import km_outside
 from gazetteer.errors import ImportFormatError
 from gazetteer.normalize import normalize
 from gazetteer.world_features import (
@@ -105,17 +105,6 @@ def test_missing_column_is_a_clear_error(tmp_path: Path) -> None:
     assert read_world_features(tmp_path / "absent.csv") == []
 
 
-def _km_outside(shape, lat: float, lon: float) -> float:
-    import shapely
-    from shapely.ops import nearest_points
-
-    point = shapely.Point(lon, lat)
-    if shape.covers(point):
-        return 0.0
-    near = nearest_points(shape, point)[0]
-    return haversine_km(lat, lon, near.y, near.x)
-
-
 COUNTRY_ROWS = [r for r in ROWS if r["country_code"]]
 
 
@@ -123,7 +112,7 @@ COUNTRY_ROWS = [r for r in ROWS if r["country_code"]]
 def test_country_row_in_country(row: dict[str, str], full_gazetteer) -> None:
     shape = full_gazetteer.country_shape(row["country_code"])
     assert shape is not None, f"no shape for {row['country_code']}"
-    off = _km_outside(shape, float(row["lat"]), float(row["lon"]))
+    off = km_outside(shape, float(row["lat"]), float(row["lon"]))
     limit = WATER_KM if FEATURE_CLASSES[row["feature_code"]] == "H" else COAST_KM
     assert off <= limit, f"{off:.1f} km outside {row['country_code']}"
 
