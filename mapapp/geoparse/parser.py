@@ -44,6 +44,8 @@ from typing import TYPE_CHECKING
 from gazetteer.coords import haversine_km
 from gazetteer.errors import UnknownCountry
 from gazetteer.model import Place
+from gazetteer.world_features import SOURCE as WORLD_FEATURES_SOURCE
+from gazetteer.world_regions import SOURCE as WORLD_REGIONS_SOURCE
 from mapapp.geoparse.lexicon import Lexicon, fold_name, load_lexicon
 from mapapp.geoparse.matcher import Hit, NameMatcher, load_matcher
 from mapapp.geoparse.model import (
@@ -232,11 +234,13 @@ _REGION_WORD_BEFORE = re.compile(
 )
 MAX_CANDIDATES = 40
 COUNTRY_CODES = frozenset({"PCLI", "PCLD", "PCLIX", "PCLS", "PCLF", "PCL", "TERR"})
-REGION_CODES = COUNTRY_CODES | {"ADM1", "ADM1H", "RGN"}
+ADMIN1_CODES = frozenset({"ADM1", "ADM1H"})
+REGION_CODES = COUNTRY_CODES | ADMIN1_CODES | {"RGN"}
 # The gazetteer's sources of places in no single country: seas, rivers and ranges (some inside one
 # country: Siberia), and world regions made of countries.
-WORLD_FEATURES_SOURCE = "world-features"
-WORLD_SOURCES = frozenset({WORLD_FEATURES_SOURCE, "world-regions"})
+WORLD_SOURCES = frozenset({WORLD_FEATURES_SOURCE, WORLD_REGIONS_SOURCE})
+# Hand-picked news names (neighbourhoods, camps, seas, rivers): distinctive by selection.
+HAND_PICKED_SOURCES = frozenset({"curated", WORLD_FEATURES_SOURCE})
 # Continents: region precision, but no country of their own (they vote for no focus).
 CONTINENT_CODES = frozenset({"CONT"})
 # Water bodies, rivers, ranges, deserts, peninsulas: drawn as areas, and no anchor for the nearness
@@ -313,9 +317,8 @@ class _Occurrence:
     evidence: list[str] = field(default_factory=list)
     form: str = ""  # the alias form (aliases.tsv) an alias occurrence matched
     needs: str = ""  # an ISO country code the document must be about for this alias to count
-    trim: int = (
-        0  # characters of a lower-case airfield word ending the hit, left out of the mention
-    )
+    # Characters of a lower-case airfield word ending the hit, left out of the mention.
+    trim: int = 0
 
 
 def precision_of(place: Place, kind: str = "place") -> int:
@@ -345,6 +348,10 @@ class Geoparser:
             + list(self.lexicon.blocked)
         )
         self._alias_keys = {fold_name(a) for a in self.lexicon.aliases}
+        # Inside a given span these yield to another name: common words that are also places,
+        # and compass words, which modify the name after them ("Western US"), as in recognition;
+        # word-list forms are sure ("US", "Europe").
+        self._common_words = (self.lexicon.stopwords | MODIFIERS) - self._alias_keys
         self._target_cache: dict[str, Place | None] = {}
         self._prior_cache: dict[tuple[int, str], tuple[float, dict[str, float]]] = {}
         self._cand_cache: dict[str, list[Place]] = {}
@@ -436,10 +443,7 @@ class Geoparser:
         common word that is also a place ("University", "Center", "Council") or a compass word
         only when the span holds no other name ("Colorado State University" is Colorado)."""
         hits = self._words.find(surface) + self.matcher.find(surface)
-        # "never" words are stopwords only as gazetteer names: as aliases they are sure ("Europe").
-        # Compass words modify the name after them ("Western US"), like in recognition; word-list
-        # forms are sure ("US", "Europe").
-        common = (self.lexicon.stopwords | MODIFIERS) - self._alias_keys
+        common = self._common_words
         hits.sort(key=lambda h: (h.key in common, -(h.end - h.start), h.start))
         for hit in hits:
             inner = surface[hit.start : hit.end]
@@ -808,7 +812,7 @@ class Geoparser:
                     if cand.source in WORLD_SOURCES:
                         place = cand
                         break
-                elif cand.feature_code in ("ADM1", "ADM1H", "RGN") and cand.country_code == scope:
+                elif cand.feature_code in ADMIN1_CODES | {"RGN"} and cand.country_code == scope:
                     place = cand
                     break
         self._target_cache[target] = place
@@ -845,7 +849,7 @@ class Geoparser:
             main.add(fold_name(place.asciiname))
         if key in main or any(fold_name(n) == key for n in _stripped(place.name)):
             reasons["main_name"] = w.main_name
-        if place.source in ("curated", WORLD_FEATURES_SOURCE):
+        if place.source in HAND_PICKED_SOURCES:
             reasons["curated"] = w.curated
         total = sum(reasons.values())
         if len(self._prior_cache) > 200_000:
@@ -912,7 +916,7 @@ class Geoparser:
                 focus_votes.add(group, group.best, conf * len(group.hits))
             if group.best.feature_code not in REGION_CODES | FEATURE_AREA_CODES:
                 anchors.append((group, group.best.lat, group.best.lon, conf))
-            elif group.best.feature_code in ("ADM1", "ADM1H") and group.best.admin1:
+            elif group.best.feature_code in ADMIN1_CODES and group.best.admin1:
                 focus_votes.named_admin1s.add((group.best.country_code, group.best.admin1))
         for group in glist:
             # A context-bound alias ("BC") counts only in a document about its country.
@@ -948,7 +952,7 @@ class Geoparser:
         the text says the region ("New York state", "the state of New York"), which then
         outranks its namesakes."""
         for group in groups:
-            regions = [p for p in group.candidates if p.feature_code in ("ADM1", "ADM1H")]
+            regions = [p for p in group.candidates if p.feature_code in ADMIN1_CODES]
             if not regions:
                 continue
             if any(_REGION_WORD_AFTER.match(text, occ.end) for occ in group.hits) or any(
@@ -984,15 +988,12 @@ class Geoparser:
             between = text[occ_a.end : occ_b.start]
             if len(between) > 40 or ga is gb:
                 continue
-            near = False
-            if (
-                _CONTAINED_BETWEEN.match(between) or _NEAR_BETWEEN.match(between)
-            ) and self._inside_a_longer_name(text, occ_a):
+            contained = bool(_CONTAINED_BETWEEN.match(between))
+            near = not contained and bool(_NEAR_BETWEEN.match(between))
+            if (contained or near) and self._inside_a_longer_name(text, occ_a):
                 continue  # "University of California, Los Angeles" is no "X, Y"
-            if _CONTAINED_BETWEEN.match(between):
+            if contained or near:
                 inner, outer = ga, gb
-            elif _NEAR_BETWEEN.match(between):
-                inner, outer, near = ga, gb, True
             elif _CONTAINER_BETWEEN.match(between):
                 inner, outer = gb, ga  # "Damascus suburb of Mazzeh" reads outer-first
             elif between.strip().lower() in {"suburb of", "suburbs of"}:
@@ -1072,7 +1073,7 @@ class Geoparser:
                     if share:
                         reasons["focus_admin1"] = w.focus_admin1 * share
                     if (
-                        place.feature_code not in ("ADM1", "ADM1H")
+                        place.feature_code not in ADMIN1_CODES
                         and (place.country_code, place.admin1) in votes.named_admin1s
                     ):
                         # The document names the region this place lies in ("Parkland" in
@@ -1137,7 +1138,7 @@ def _level_kind(place: Place) -> str:
     """A coarse level for coordination: country, region (admin-1 or -2) or town."""
     if place.feature_code in COUNTRY_CODES:
         return "country"
-    if place.feature_code in ("ADM1", "ADM1H", "ADM2", "RGN"):
+    if place.feature_code in ADMIN1_CODES | {"ADM2", "RGN"}:
         return "region"
     return "town"
 
@@ -1182,8 +1183,7 @@ def _strong(group: _Group, parser: Geoparser) -> bool:
         "contained" in group.ranked[0].reasons or "container" in group.ranked[0].reasons
     ):
         return True
-    if group.best.source in ("curated", WORLD_FEATURES_SOURCE):
-        # Hand-picked news names (neighbourhoods, camps, seas, rivers): distinctive by selection.
+    if group.best.source in HAND_PICKED_SOURCES:
         return True
     score = group.ranked[0].score if group.ranked else 0.0
     if " " in group.key:
@@ -1211,7 +1211,7 @@ def _containment_pairs(
 def _contains(outer: Place, inner: Place) -> bool:
     if outer.feature_code in COUNTRY_CODES:
         return inner.country_code == outer.country_code
-    if outer.feature_code in ("ADM1", "ADM1H"):
+    if outer.feature_code in ADMIN1_CODES:
         return inner.country_code == outer.country_code and inner.admin1 == outer.admin1
     if inner.parent_id is not None and inner.parent_id == outer.geonameid:
         return True
