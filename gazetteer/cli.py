@@ -90,12 +90,9 @@ def lookup_command(
 ) -> None:
     """Ranked candidates for a place NAME."""
     try:
-        gaz = _open(db)
-        try:
+        with _open(db) as gaz:
             places = gaz.search(name, country=country, limit=limit)
             chains = {p.geonameid: gaz.hierarchy(p)[1:] for p in places} if not as_json else {}
-        finally:
-            gaz.close()
     except ServiceError as exc:
         _emit_error(exc, as_json)
         return
@@ -121,11 +118,8 @@ def lookup_command(
 def reverse_command(lat: str, lon: str, as_json: bool, db: Path | None) -> None:
     """Country, admin-1 region and nearest place of a point (LAT LON in degrees)."""
     try:
-        gaz = _open(db)
-        try:
+        with _open(db) as gaz:
             result = gaz.reverse(lat, lon)
-        finally:
-            gaz.close()
     except ServiceError as exc:
         _emit_error(exc, as_json)
         return

@@ -93,8 +93,7 @@ def add_command(
     with _clear_errors(as_json):
         if name.startswith("-") and len(name) > 1 and not name[1].isdigit():
             raise InvalidInput(f"Unknown option {name!r}.")
-        gaz = _open_gazetteer(db)
-        try:
+        with _open_gazetteer(db) as gaz:
             gid = add_place(
                 name,
                 lat,
@@ -108,8 +107,6 @@ def add_command(
                 path=db,
             )
             place = gaz.get(gid)
-        finally:
-            gaz.close()
         if as_json:
             click.echo(json.dumps(place.to_dict(), ensure_ascii=False))
         else:
@@ -141,14 +138,14 @@ def import_command(file: Path, fmt: str | None, as_json: bool, db: str | None) -
     from gazetteer.importers import import_file
 
     with _clear_errors(as_json):
-        gaz = _open_gazetteer(db)
-        # A progress bar on a terminal only: a GeoNames dump of the world takes minutes.
-        bar = tqdm(unit=" rows", disable=not sys.stderr.isatty(), file=sys.stderr, leave=False)
-        try:
+        with (
+            _open_gazetteer(db) as gaz,
+            # A progress bar on a terminal only: a GeoNames dump of the world takes minutes.
+            tqdm(
+                unit=" rows", disable=not sys.stderr.isatty(), file=sys.stderr, leave=False
+            ) as bar,
+        ):
             report = import_file(file, fmt=fmt, path=db, gazetteer=gaz, progress=bar.update)
-        finally:
-            bar.close()
-            gaz.close()
         if as_json:
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         else:
