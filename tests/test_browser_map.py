@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mapapp.incidents.model import Incident, Location, Source
 from mapapp.store.base import open_store
 from mapapp.web import create_app
+from tests.helpers import make_incident
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -40,54 +40,14 @@ HOSTILE = (
 )
 
 
-def _incident(
-    iid: str,
-    event_type: str,
-    lat: float,
-    lon: float,
-    day: dt.date | None,
-    *,
-    layer: str = "news",
-    place: str | None = None,
-    country: str = "SY",
-    feature_code: str | None = None,
-    precision: int = 1,
-    url: str | None = None,
-    title: str | None = None,
-    sentence: str | None = None,
-    fatalities: int | None = None,
-    lower_bound: bool = False,
-) -> Incident:
-    return Incident(
-        id=iid,
-        layer=layer,
-        event_type=event_type,
-        location=Location(
-            name=place or f"Place {iid}",
-            lat=lat,
-            lon=lon,
-            country_code=country,
-            feature_code=feature_code,
-            geo_precision=precision,
-        ),
-        event_date=day,
-        date_precision="day" if day else None,
-        date_note=None if day else "no date in the article",
-        fatalities=fatalities,
-        fatalities_lower_bound=lower_bound,
-        sentences=[sentence or f"Something happened at place {iid}."],
-        rule="test",
-        source=Source(url=url or f"https://news.example/{iid}", title=title or f"Report {iid}"),
-    )
-
-
 NEWS = [
-    _incident(
+    make_incident(
         "h1",
         "Battles",
         36.2021,
         37.1343,
         dt.date(2024, 11, 10),
+        layer="news",
         place=f"Aleppo {HOSTILE}",
         url="https://news.example/aleppo?q=<b>",
         title=f"Clashes {HOSTILE}",
@@ -95,35 +55,44 @@ NEWS = [
         fatalities=12,
         lower_bound=True,
     ),
-    _incident(
+    make_incident(
         "h2",
         "Protests",
         33.8938,
         35.5018,
         dt.date(2024, 10, 26),
+        layer="news",
         place="Beirut",
         url="javascript:window.__pwned=6",
         title="Protest report",
     ),
-    _incident("h3", "Explosions/Remote violence", 33.5020, 36.2510, dt.date(2024, 11, 14)),
-    _incident("h4", "Violence against civilians", 31.5017, 34.4668, dt.date(2024, 10, 1)),
-    _incident("h5", "Battles", 35.9306, 36.6339, dt.date(2024, 9, 5)),
-    _incident(
+    make_incident(
+        "h3", "Explosions/Remote violence", 33.5020, 36.2510, dt.date(2024, 11, 14), layer="news"
+    ),
+    make_incident(
+        "h4", "Violence against civilians", 31.5017, 34.4668, dt.date(2024, 10, 1), layer="news"
+    ),
+    make_incident("h5", "Battles", 35.9306, 36.6339, dt.date(2024, 9, 5), layer="news"),
+    make_incident(
         "h6",
         "Strategic developments",
         34.7324,
         36.7137,
         dt.date(2024, 11, 1),
+        layer="news",
         place="Homs Governorate",
         precision=3,
     ),
-    _incident("h7", "Riots", 35.3359, 40.1408, None),
-    _incident(
+    make_incident(
+        "h7", "Riots", 35.3359, 40.1408, None, layer="news", undated_note="no date in the article"
+    ),
+    make_incident(
         "h8",
         "Protests",
         33.8333,
         35.8333,
         dt.date(2024, 10, 15),
+        layer="news",
         place="Lebanon",
         country="LB",
         feature_code="PCLI",
@@ -170,7 +139,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         store.add_many(NEWS)
         store.ensure_layer("big", title="A large layer")
         store.add_many(
-            _incident(
+            make_incident(
                 f"b{i}",
                 "Battles" if i % 2 else "Protests",
                 32.5 + (i % 10) * 0.4,

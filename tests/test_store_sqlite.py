@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,54 +19,38 @@ from mapapp.errors import (
     UnknownIncident,
     UnknownLayer,
 )
-from mapapp.incidents.model import Incident, Location, Source
+from mapapp.incidents.model import Incident, Location
 from mapapp.store.base import Article, open_store
 from mapapp.store.sqlite import SQLiteStore
+from tests import helpers
 from tests.helpers import assert_error_shape
 
 D = dt.date
 
 
-def make_incident(
-    id: str,
-    *,
-    layer: str = "syria",
-    lat: float = 33.5,
-    lon: float = 36.3,
-    date: dt.date | None = D(2024, 11, 14),
-    event_type: str = "Explosions/Remote violence",
-    sub: str | None = "Air/drone strike",
-    article: str | None = None,
-) -> Incident:
-    return Incident(
-        id=id,
-        layer=layer,
-        event_type=event_type,
-        sub_event_type=sub,
-        location=Location(
-            name="Mazzeh",
-            lat=lat,
-            lon=lon,
-            geonameid=170654,
-            feature_code="PPLX",
-            admin1="Damascus",
-            country_code="SY",
-            geo_precision=1,
-        ),
-        event_date=date,
-        date_precision="day" if date else None,
-        date_note=None if date else "no date in the text",
-        actors=["Israel"],
-        fatalities=3,
-        fatalities_lower_bound=True,
-        sentences=["Israeli airstrikes hit two residential buildings in Mazzeh."],
-        rule="explosions.airstrike",
-        source=Source(
-            url="https://example.org/a", title="T", publisher="P", published=D(2024, 11, 14)
-        ),
-        article_id=article,
-        raw={"nested": [1, "two", None]},
-    )
+# Every field filled (and nested raw JSON), so a round trip that drops or mangles any column fails.
+FULL = {
+    "sub": "Air/drone strike",
+    "place": "Mazzeh",
+    "geonameid": 170654,
+    "feature_code": "PPLX",
+    "admin1": "Damascus",
+    "actors": ["Israel"],
+    "fatalities": 3,
+    "lower_bound": True,
+    "sentence": "Israeli airstrikes hit two residential buildings in Mazzeh.",
+    "rule": "explosions.airstrike",
+    "url": "https://example.org/a",
+    "title": "T",
+    "publisher": "P",
+    "published": D(2024, 11, 14),
+    "raw": {"nested": [1, "two", None]},
+}
+
+
+def make_incident(iid: str, **overrides: Any) -> Incident:
+    # Kept as a wrapper: the store tests (and test_store_cli/test_store_export) need FULL by default.
+    return helpers.make_incident(iid, **{**FULL, **overrides})
 
 
 @pytest.fixture

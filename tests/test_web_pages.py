@@ -6,17 +6,18 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import folium
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from mapapp.incidents.model import Incident, Location, Source
+from mapapp.incidents.model import Incident
 from mapapp.store.base import open_store
 from mapapp.web import create_app
 from mapapp.web.mapbuilder import build_map
-from tests.helpers import assert_error_response
+from tests.helpers import assert_error_response, make_incident
 
 HOSTILE = (
     '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> '
@@ -25,38 +26,19 @@ HOSTILE = (
 
 
 def incident(
-    iid: str,
-    event_type: str,
-    lat: float,
-    lon: float,
-    day: dt.date | None,
-    *,
-    layer: str = "syria",
-    precision: int = 1,
-    place: str | None = None,
-    url: str | None = None,
-    fatalities: int | None = 2,
-    lower_bound: bool = False,
+    iid: str, event_type: str, lat: float, lon: float, day: dt.date | None, **overrides: Any
 ) -> Incident:
-    return Incident(
-        id=iid,
-        layer=layer,
-        event_type=event_type,
-        sub_event_type=None,
-        location=Location(
-            name=place or f"Place {iid}",
-            lat=lat,
-            lon=lon,
-            country_code="SY",
-            geo_precision=precision,
-        ),
-        event_date=day,
-        date_precision="day" if day else None,
-        fatalities=fatalities,
-        fatalities_lower_bound=lower_bound,
-        sentences=[f"Sentence {iid}. {HOSTILE}"],
-        rule="test",
-        source=Source(url=url or f"https://news.example/{iid}", title=f"Title {iid} {HOSTILE}"),
+    # Kept as a wrapper: every sentence and title here carries this module's HOSTILE text, and
+    # these incidents have 2 fatalities and no note when undated.
+    return make_incident(
+        iid,
+        event_type,
+        lat,
+        lon,
+        day,
+        sentence=f"Sentence {iid}. {HOSTILE}",
+        title=f"Title {iid} {HOSTILE}",
+        **{"fatalities": 2, "undated_note": None, **overrides},
     )
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.incidents.model import Incident, Location, Source
+from mapapp.incidents.model import Incident
 from mapapp.store.base import open_store
 from mapapp.web import create_app
+from tests import helpers
 
 TOKEN = "s3cret-token-for-tests"
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> ${x} `y` </script>"
@@ -27,18 +28,18 @@ SEED = [
 def make_incident(
     iid: str, event_type: str, lat: float, lon: float, day: dt.date | None, layer: str = "syria"
 ) -> Incident:
-    return Incident(
-        id=iid,
+    # Kept as a wrapper: test_web_api/test_web_ogc call it positionally, and every sentence and
+    # title of the web tests carries this module's HOSTILE text.
+    return helpers.make_incident(
+        iid,
+        event_type,
+        lat,
+        lon,
+        day,
         layer=layer,
-        event_type=event_type,
-        location=Location(name=f"Place {iid}", lat=lat, lon=lon, country_code="SY"),
-        event_date=day,
-        date_precision="day" if day else None,
-        date_note=None if day else "no date in the text",
         fatalities=3,
-        sentences=[f"Sentence for {iid}. {HOSTILE}"],
-        rule="test",
-        source=Source(url=f"https://news.example/{iid}", title=f"Title {iid} {HOSTILE}"),
+        sentence=f"Sentence for {iid}. {HOSTILE}",
+        title=f"Title {iid} {HOSTILE}",
     )
 
 
