@@ -321,6 +321,66 @@ class _Occurrence:
     trim: int = 0
 
 
+@dataclass(slots=True)
+class _Context:
+    """The words around a name hit that the evidence rules read (``Geoparser._evidence``)."""
+
+    before: str  # up to 60 characters before the hit
+    after: str  # up to 60 characters after it
+    prev_word: str  # the word before, folded; "" when it ends another sentence or line
+    prev_raw: str  # the word before as written ("" likewise)
+    prev_gap: str  # the characters between the word before and the hit
+    prev_start: int  # the text offset of the word before, -1 when there is none
+    sentence_start: bool  # the hit, or the word before it, opens a sentence or line
+    next_word: str  # the word after, folded
+    next_raw: str  # the word after as written
+    next_gap: str  # the characters between the hit and the word after
+    next_start: int  # the text offset of the word after, -1 when there is none
+    next_capitalised: bool  # the word after is capitalised and joined by blanks or hyphens
+
+    @classmethod
+    def around(cls, text: str, hit: Hit) -> _Context:
+        before = text[max(0, hit.start - 60) : hit.start]
+        after = text[hit.end : hit.end + 60]
+        prev = _WORD_BEFORE.search(before)
+        if prev is None:
+            prev_word = prev_raw = prev_gap = ""
+            prev_start, sentence_start = -1, True
+        else:
+            prev_raw = prev.group(1)
+            prev_gap = before[prev.end() :]
+            prev_start = hit.start - len(before) + prev.start(1)
+            if (
+                _SENTENCE_END.search(prev_gap)
+                or "\n" in prev_gap
+                or (prev_raw.endswith(".") and not _ABBREVIATION.fullmatch(prev_raw))
+            ):
+                # The word before ends another sentence or line: this name starts one.
+                prev_word, prev_raw, sentence_start = "", "", True
+            else:
+                prev_word = fold_name(prev_raw)
+                sentence_start = bool(_SENTENCE_END.search(before[: prev.start()]))
+        nxt = _WORD_AFTER.search(after)
+        next_raw = nxt.group(1) if nxt else ""
+        next_gap = after[: nxt.start(1)] if nxt else ""
+        return cls(
+            before=before,
+            after=after,
+            prev_word=prev_word,
+            prev_raw=prev_raw,
+            prev_gap=prev_gap,
+            prev_start=prev_start,
+            sentence_start=sentence_start,
+            next_word=fold_name(next_raw),
+            next_raw=next_raw,
+            next_gap=next_gap,
+            next_start=hit.end + nxt.start(1) if nxt else -1,
+            next_capitalised=(
+                bool(next_raw) and next_raw[0].isupper() and next_gap.strip(" -") == ""
+            ),
+        )
+
+
 def precision_of(place: Place, kind: str = "place") -> int:
     """ACLED geo-precision of a resolved place: 1 town or finer, 2 part of a region, 3 region."""
     if kind == "demonym" or place.feature_code in AREA_CODES or not place.country_code:
@@ -556,82 +616,103 @@ class Geoparser:
         persons: set[str],
         soft: set[str],
     ) -> _Occurrence | None:
-        lex = self.lexicon
-        surface = text[hit.start : hit.end]
-        words = surface.replace("-", " ").split()
-        key = hit.key
-        in_title = titlecase(hit.start)
-        # Every content word capitalised ("Gaza Strip", "Bosnia and Herzegovina"), but for a
-        # lower-case airfield word after an airport's name ("Heathrow airport"): the mention is
-        # the name, the place the airport, not Heathrow, Florida.
-        trim = 0
+        """The place occurrence of a capitalised gazetteer-name hit with its evidence, or None
+        when the hit is no place mention here.
+
+        ``lower_keys`` are the names the document also writes in lower case, ``place_starts``
+        the offsets where some name starts. Names found to be people's are added to ``persons``
+        / ``soft`` (see ``_person``): ``recognise`` drops their other occurrences too. The rules
+        run in a fixed order because the person rules record names as they reject them.
+        """
+        trim = self._airfield_trim(text[hit.start : hit.end], hit.key)
+        if not self._name_like(text, hit, trim):
+            return None
+        ctx = _Context.around(text, hit)
+        cue = self._cue(hit, ctx, place_starts)
+        if self._common_word(hit.key, lower_keys, cue, ctx):
+            return None
+        if self._person_by_wording(hit.key, ctx, cue, persons, soft):
+            return None
+        if ctx.next_capitalised and all(w in MODIFIERS for w in hit.key.split()):
+            return None  # "Eastern Ghouta", "South Central Ambulance": it modifies the next name
+        # In a headline every word is capitalised, so capitalised neighbours say nothing about
+        # people there.
+        if not titlecase(hit.start) and (
+            self._given_name(hit, ctx, place_starts, persons, soft)
+            or self._surname(hit, ctx, place_starts, persons, soft)
+        ):
+            return None
+        return _place_occurrence(hit, ctx, cue, trim)
+
+    def _airfield_trim(self, surface: str, key: str) -> int:
+        """The length of a lower-case airfield word ending an airport's name ("Heathrow
+        airport"), or 0: the mention is the name, but the place is the airport, not Heathrow,
+        Florida."""
         tail = _AIRFIELD_TAIL.search(surface)
         if tail and tail.start() > 0 and self._airfield(key):
-            trim = len(tail.group(1))
-            words = surface[: tail.start()].replace("-", " ").split()
-        for word in words:
+            return len(tail.group(1))
+        return 0
+
+    def _name_like(self, text: str, hit: Hit, trim: int) -> bool:
+        """Whether the hit is spelt as a place name: every content word capitalised ("Gaza
+        Strip", "Bosnia and Herzegovina"; the airfield word aside), not a never-place, and no
+        abbreviation or acronym."""
+        surface = text[hit.start : hit.end]
+        key = hit.key
+        for word in surface[: len(surface) - trim].replace("-", " ").split():
             if word[0].islower() and fold_name(word) not in CONNECTORS:
-                return None
-        if key in lex.never:
-            return None
+                return False
+        if key in self.lexicon.never:
+            return False
         if len(key) <= 2 or (surface.isupper() and len(key) <= 3 and " " not in key):
-            return None  # "AP", "UN", "IT": abbreviations are matched through the alias list
-        if surface.isupper() and len(key) <= 4 and " " not in key and _is_acronym(text, hit):
-            return None  # "news agency SANA", "KOBE reported": an acronym, not Sanaa or Kobe
-        before = text[max(0, hit.start - 60) : hit.start]
-        after = text[hit.end : hit.end + 60]
-        prev = _WORD_BEFORE.search(before)
-        prev_word = fold_name(prev.group(1)) if prev else ""
-        prev_raw = prev.group(1) if prev else ""
-        sentence_start = prev is None or bool(
-            _SENTENCE_END.search(before[: prev.start()] if prev else before)
+            return False  # "AP", "UN", "IT": abbreviations are matched through the alias list
+        # "news agency SANA", "KOBE reported": an acronym, not Sanaa or Kobe.
+        return not (
+            surface.isupper() and len(key) <= 4 and " " not in key and _is_acronym(text, hit)
         )
-        if prev is None:
-            sentence_start = True
-        elif (
-            _SENTENCE_END.search(before[prev.end() :])
-            or before[prev.end() :].count("\n")
-            or (prev_raw.endswith(".") and not _ABBREVIATION.fullmatch(prev_raw))
-        ):
-            # The previous word ends another sentence or line: this name starts one.
-            prev_word, prev_raw, sentence_start = "", "", True
+
+    def _cue(self, hit: Hit, ctx: _Context, place_starts: dict[int, list[str]]) -> bool:
+        """Whether the context says place: a locative word ("in", "near") or "the city of"
+        before the name, or a country or region after a comma ("Nelson, New Zealand",
+        "Gainesville, Va.")."""
+        lex = self.lexicon
         # A capitalised cue word inside a sentence is part of a name ("Village Center", "City
         # Hall", "District Court"), not a cue.
-        cue = (
-            prev_word in lex.locative and (sentence_start or not prev_raw[:1].isupper())
-        ) or bool(_PLACE_OF.search(before))
-        if not cue and after[:1] == ",":
-            # "Nelson, New Zealand", "Gainesville, Va.": a country or region after a comma.
-            gap = len(after) - len(after[1:].lstrip(" "))
-            keys = place_starts.get(hit.end + gap, ())
-            cue = any(k == "" or self._is_region(k) for k in keys)
-        evidence = []
-        if cue:
-            evidence.append("cue")
-        common = key in lex.stopwords or (key in lower_keys and " " not in key)
-        if common and not (cue and not sentence_start):
-            return None
+        if (
+            ctx.prev_word in lex.locative and (ctx.sentence_start or not ctx.prev_raw[:1].isupper())
+        ) or _PLACE_OF.search(ctx.before):
+            return True
+        if ctx.after[:1] != ",":
+            return False
+        gap = len(ctx.after) - len(ctx.after[1:].lstrip(" "))
+        # "" marks an alias ("Va."): recognise adds it, as aliases are no gazetteer names.
+        return any(k == "" or self._is_region(k) for k in place_starts.get(hit.end + gap, ()))
+
+    def _common_word(self, key: str, lower_keys: set[str], cue: bool, ctx: _Context) -> bool:
+        """Whether a name is a common word here (stoplist, or a one-word name the document also
+        writes in lower case): only a cue inside a sentence makes it a place, as a sentence's
+        opening words are capitalised anyway."""
+        common = key in self.lexicon.stopwords or (key in lower_keys and " " not in key)
+        return common and not (cue and not ctx.sentence_start)
+
+    def _person_by_wording(
+        self, key: str, ctx: _Context, cue: bool, persons: set[str], soft: set[str]
+    ) -> bool:
+        """Whether the words around a name make it a person's: a one-word given name or
+        surname that is no prominent place, a title before it, or a speech verb beside it."""
+        lex = self.lexicon
         if (
             not cue
             and " " not in key
             and (key in lex.surnames or key in lex.first_names)
             and not self._prominent(key)
         ):
-            return None  # "Johnson said", "Tyler added": a person unless a cue says place
-        if prev_word in lex.titles and prev_raw[:1].isupper():
+            return True  # "Johnson said", "Tyler added": a person unless a cue says place
+        if ctx.prev_word in lex.titles and ctx.prev_raw[:1].isupper():
             persons.add(key)
-            return None  # "President Assad", "Mr Jordan"
-        nxt = _WORD_AFTER.search(after)
-        next_raw = nxt.group(1) if nxt else ""
-        next_word = fold_name(next_raw)
-        next_is_name = (
-            bool(next_raw)
-            and next_raw[0].isupper()
-            and after[: nxt.start(1)].strip(" -") == ""
-            and next_word not in lex.organisations
-            and next_word not in CONNECTORS
-            and next_word not in lex.demonyms
-        )
+            return True  # "President Assad", "Mr Jordan"
+        # A state's name speaks for its government ("Moscow said"): a speech verb does not
+        # make it a person.
         if (
             " " not in key
             and not cue
@@ -639,74 +720,98 @@ class Geoparser:
             and not self._state_like(key)
         ):
             speaks = (
-                next_word in lex.speech
-                and next_raw.islower()
-                and after[: nxt.start(1)].strip() == ""
-            ) or (prev_word in lex.speech and prev_raw.islower() and _CLAUSE_END.match(after))
+                ctx.next_word in lex.speech
+                and ctx.next_raw.islower()
+                and ctx.next_gap.strip() == ""
+            ) or (
+                ctx.prev_word in lex.speech
+                and ctx.prev_raw.islower()
+                and _CLAUSE_END.match(ctx.after)
+            )
             if speaks:
                 self._person(key, persons, soft)
-                return None  # "Nelson says", "said Noma."
-        next_capitalised = (
-            bool(next_raw) and next_raw[0].isupper() and after[: nxt.start(1)].strip(" -") == ""
+                return True  # "Nelson says", "said Noma."
+        return False
+
+    def _given_name(
+        self,
+        hit: Hit,
+        ctx: _Context,
+        place_starts: dict[int, list[str]],
+        persons: set[str],
+        soft: set[str],
+    ) -> bool:
+        """Whether a given name opens a person's name with the capitalised word after it
+        ("Jordan Peterson", "Ali Larijani", "Mary Ann"); a place starting there keeps them
+        apart unless it is also a person's name itself."""
+        lex = self.lexicon
+        key, next_word = hit.key, ctx.next_word
+        next_is_name = (
+            ctx.next_capitalised
+            and next_word not in lex.organisations
+            and next_word not in CONNECTORS
+            and next_word not in lex.demonyms
         )
-        if next_capitalised and all(w in MODIFIERS for w in key.split()):
-            return None  # "Eastern Ghouta", "South Central Ambulance": it modifies the next name
-        if not in_title:
-            if key in lex.first_names and next_is_name:
-                nxt_start = hit.end + nxt.start(1)
-                if (
-                    nxt_start not in place_starts
-                    or next_word in lex.surnames
-                    or next_word in lex.first_names  # "Mary Ann"
-                ):
-                    self._person(next_word, persons, soft)
-                    self._person(key, soft, soft)
-                    return None  # "Jordan Peterson", "Ali Larijani", "Ashley Sutton"
-            if (
-                " " not in key
-                and prev_word in lex.first_names
-                and prev_raw[:1].isupper()
-                and before[prev.end() :].strip(" ") == ""
-            ):
-                self._person(key, persons, soft)
-                return None  # "Ashley Sutton": a surname after a given name
-            if (
-                " " not in key
-                and prev_raw[:1].isupper()
-                and not sentence_start
-                and prev_word not in CONNECTORS
-                and prev_word not in MODIFIERS
-                and prev_word not in lex.stopwords
-                and prev_word not in lex.demonyms
-                and prev_word not in lex.titles
-                and prev_word not in lex.locative
-            ):
-                gap = before[prev.end() :] if prev else ""
-                prev_start = hit.start - len(before) + prev.start(1) if prev else -1
-                if (
-                    gap.strip(" -") == ""
-                    and prev_start not in place_starts
-                    and not self._country_name(key)
-                ):
-                    # "Ali Larijani": a name right after an unknown capitalised word is a surname.
-                    # Places right after places ("Tehran Iran") are left to the overlap rule.
-                    # A prominent place stays one elsewhere ("HSBC Bank Malta" ... "in Malta",
-                    # "Connecting California" ... "California Democrats").
-                    if not self._prominent(key):
-                        persons.add(key)
-                    return None
-                if gap.strip(" -").lower() in {"al", "el"}:
-                    if not self._prominent(key):
-                        persons.add(key)
-                    return None  # "Bashar al-Assad"
-        if after.startswith(("'s", "’s")):
-            evidence.append("possessive")
-        if trim:
-            evidence.append("airfield")
-        return _Occurrence(
-            hit.start, hit.end, key, "place", "name", cue=cue or bool(trim), evidence=evidence,
-            trim=trim,
-        )  # fmt: skip
+        if key not in lex.first_names or not next_is_name:
+            return False
+        if (
+            ctx.next_start not in place_starts
+            or next_word in lex.surnames
+            or next_word in lex.first_names  # "Mary Ann"
+        ):
+            # The given name stays a place where a cue says so ("Ashley Sutton" ... "in
+            # Ashley"): many given names are towns too.
+            self._person(next_word, persons, soft)
+            self._person(key, soft, soft)
+            return True
+        return False
+
+    def _surname(
+        self,
+        hit: Hit,
+        ctx: _Context,
+        place_starts: dict[int, list[str]],
+        persons: set[str],
+        soft: set[str],
+    ) -> bool:
+        """Whether a one-word name is a surname: after a given name ("Ashley Sutton"), after an
+        unknown capitalised word ("Ali Larijani") or after "al-" ("Bashar al-Assad")."""
+        key = hit.key
+        if " " in key:
+            return False
+        lex = self.lexicon
+        prev_word, prev_raw = ctx.prev_word, ctx.prev_raw
+        if (
+            prev_word in lex.first_names
+            and prev_raw[:1].isupper()
+            and ctx.prev_gap.strip(" ") == ""
+        ):
+            self._person(key, persons, soft)
+            return True
+        if (
+            not prev_raw[:1].isupper()
+            or ctx.sentence_start
+            or prev_word in CONNECTORS
+            or prev_word in MODIFIERS
+            or prev_word in lex.stopwords
+            or prev_word in lex.demonyms
+            or prev_word in lex.titles
+            or prev_word in lex.locative
+        ):
+            return False
+        gap = ctx.prev_gap.strip(" -")
+        # Places right after places ("Tehran Iran") are left to the overlap rule, and a
+        # country's name stays the country ("HSBC Malta").
+        after_unknown_word = (
+            gap == "" and ctx.prev_start not in place_starts and not self._country_name(key)
+        )
+        if not after_unknown_word and gap.lower() not in {"al", "el"}:
+            return False
+        # A prominent place stays one elsewhere ("HSBC Bank Malta" ... "in Malta",
+        # "Connecting California" ... "California Democrats").
+        if not self._prominent(key):
+            persons.add(key)
+        return True
 
     def _airfield(self, key: str) -> bool:
         """Whether a name is an airport's or an air base's."""
@@ -1162,6 +1267,28 @@ def _is_acronym(text: str, hit: Hit) -> bool:
     line_end = text.find("\n", hit.end)
     line = text[line_start : line_end if line_end != -1 else len(text)]
     return any(ch.islower() for ch in line)
+
+
+def _place_occurrence(hit: Hit, ctx: _Context, cue: bool, trim: int) -> _Occurrence:
+    """An accepted name hit with its evidence: a cue, a possessive ("Syria's"), an airfield word
+    after it, which says place as a cue does."""
+    evidence = []
+    if cue:
+        evidence.append("cue")
+    if ctx.after.startswith(("'s", "’s")):
+        evidence.append("possessive")
+    if trim:
+        evidence.append("airfield")
+    return _Occurrence(
+        hit.start,
+        hit.end,
+        hit.key,
+        "place",
+        "name",
+        cue=cue or bool(trim),
+        evidence=evidence,
+        trim=trim,
+    )
 
 
 def votes_for(votes: _Focus, group: _Group, cc: str) -> bool:
