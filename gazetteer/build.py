@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from gazetteer.airports import add_airports
+from gazetteer.arabic import ARABIC_NAME_COUNTRIES, arabic_spelling_variants
 from gazetteer.coords import haversine_km, km_outside
 from gazetteer.errors import GazetteerUnavailable
 from gazetteer.model import Place
@@ -705,6 +706,13 @@ class _Builder:
                 # IATA/ICAO-like all-capital codes are kept as abbreviations, not as names.
                 kind = "abbr" if alt.isascii() and alt.isupper() and len(alt) <= 4 else "alt"
                 forms.append((alt, kind))
+            if cc in ARABIC_NAME_COUNTRIES:
+                forms += [
+                    (variant, "variant")
+                    for form, kind in forms
+                    if kind != "abbr"
+                    for variant in arabic_spelling_variants(form)
+                ]
             self.add_names(gid, forms)
             raw = {k: v for k, v in rec.items() if k != "alternatenames"}
             by_country[cc].append(

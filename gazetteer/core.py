@@ -64,7 +64,15 @@ LEVEL = {
 # Admin areas' populations are sums over their towns: weigh them less than a town's own.
 AREA_CODES = frozenset({"CONT", "ADM1", "ADM1H", "ADM2", "ADM3", "ADMD", "RGN"})
 CONTINENT_CODE = "CONT"  # GeoNames continents: class L, no country code
-KIND = {"name": 30, "official": 30, "ascii": 29, "alt": 24, "abbr": 12, "stripped": 0}
+KIND = {
+    "name": 30,
+    "official": 30,
+    "ascii": 29,
+    "alt": 24,
+    "variant": 22,
+    "abbr": 12,
+    "stripped": 0,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,8 +259,9 @@ class Gazetteer:
             marks = ", ".join("?" * len(chunk))
             counts.update(
                 self._conn().execute(
+                    # Generated spellings say nothing of how widely a place is known.
                     f"SELECT geonameid, COUNT(*) FROM place_name WHERE geonameid IN ({marks}) "
-                    "GROUP BY geonameid",
+                    "AND kind != 'variant' GROUP BY geonameid",
                     chunk,
                 )
             )
