@@ -240,6 +240,32 @@ def test_seats_of_government(parser):
     assert kremlin.place.country_code == "RU" and kremlin.place.source == "curated"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name", "country"),
+    [
+        ("Shelling hit Avdiivka, Bakhmut and Toretsk, Ukrainian officials said.", "Bakhmut", "UA"),
+        ("Clashes erupted in Deir ez-Zor as Syrian troops advanced on Manbij.", "Manbij", "SY"),
+        ("Beit Lahia and Jabalia were also hit, Gaza health officials said.", "Jabalia", "PS"),
+        ("Houthis attacked ships off Hodeidah and Mokha, Yemeni sources said.", "Hodeidah", "YE"),
+    ],
+)
+def test_a_name_only_one_place_bears_counts_in_a_story_about_its_country(
+    parser, sentence, name, country
+):
+    # No cue word, one candidate: the story's country and neighbours are its evidence, as for
+    # ambiguous names (these were dropped while only ambiguous names took the second pass).
+    found = by_text(parser.parse(sentence))
+    assert found[name][0].place.country_code == country
+    assert "focus_country" in found[name][0].candidates[0].reasons
+
+
+def test_arabic_names_in_their_news_spellings(parser):
+    text = "Israeli strikes hit Khan Younis and Deir al-Balah, Gaza health officials said."
+    found = by_text(parser.parse(text))
+    # GeoNames lists "Dayr al Balaḩ" and "Deir el-Balah", not the wire services' "al-Balah".
+    assert found["Deir al-Balah"][0].place.geonameid == 281141
+
+
 def test_person_named_like_a_country(parser):
     mentions = parser.parse("Jordan Peterson gave a talk on Monday about his new book.")
     assert not mentions

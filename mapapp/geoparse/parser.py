@@ -1031,10 +1031,11 @@ class Geoparser:
                 and "" not in needs
                 and not any(votes_for(focus_votes, group, cc) for cc in needs)
             ):
-                group.best, group.ranked = None, []
-        # Pass 2: add focus and nearness.
+                group.best, group.ranked, group.candidates = None, [], []
+        # Pass 2: add focus and nearness, to every group: a name only one place bears needs the
+        # document's support too before it counts without a cue ("Manbij" in a Syria story).
         for group in glist:
-            if len(group.candidates) > 1:
+            if group.candidates:
                 self._rank(group, focus_votes, anchors, focus)
         mentions = []
         for occ, group in order:
