@@ -324,3 +324,15 @@ def test_cli_missing_file_and_too_large(mapapp_home, tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["geoparse", str(big)])
     assert result.exit_code == 2
     assert "limit" in result.output
+
+
+def test_given_names_from_the_package_tell_people_from_small_towns(parser):
+    # Zachary, Louisiana and Gerald, Missouri are towns; "Zachary Brooks" is a man.
+    text = "Zachary Brooks, 24, was arrested. The owner, Gerald Wolkoff, wanted to build."
+    assert not parser.parse(text)
+    # A cue still makes the town; a name that is first of all a place stays one.
+    (zachary,) = parser.parse("The flood reached Zachary, Louisiana, on Monday.")[:1]
+    assert (zachary.text, zachary.place.admin1) == ("Zachary", "LA")
+    found = by_text(parser.parse("Atlanta Mayor Kasim Reed said the city would appeal."))
+    assert found["Atlanta"][0].place.admin1 == "GA"
+    assert "zachary" in parser.given_names and "atlanta" not in parser.given_names

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ from gazetteer.errors import UnknownCountry
 from gazetteer.model import Place
 from gazetteer.world_features import SOURCE as WORLD_FEATURES_SOURCE
 from gazetteer.world_regions import SOURCE as WORLD_REGIONS_SOURCE
-from mapapp.geoparse.lexicon import Lexicon, fold_name, load_lexicon
+from mapapp.geoparse.lexicon import Lexicon, fold_name, load_lexicon, package_given_names
 from mapapp.geoparse.matcher import Hit, NameMatcher, load_matcher
 from mapapp.geoparse.model import (
     PRECISION_PART_OF_REGION,
@@ -241,6 +242,8 @@ REGION_CODES = COUNTRY_CODES | ADMIN1_CODES | {"RGN"}
 WORLD_SOURCES = frozenset({WORLD_FEATURES_SOURCE, WORLD_REGIONS_SOURCE})
 # Hand-picked news names (neighbourhoods, camps, seas, rivers): distinctive by selection.
 HAND_PICKED_SOURCES = frozenset({"curated", WORLD_FEATURES_SOURCE})
+# The given names of a gazetteer's parsers, computed once per name automaton (per gazetteer file).
+_GIVEN_NAMES: weakref.WeakKeyDictionary[NameMatcher, frozenset[str]] = weakref.WeakKeyDictionary()
 # Continents: region precision, but no country of their own (they vote for no focus).
 CONTINENT_CODES = frozenset({"CONT"})
 # Water bodies, rivers, ranges, deserts, peninsulas: drawn as areas, and no anchor for the nearness
@@ -418,6 +421,7 @@ class Geoparser:
         self._country_cache: dict[str, Place | None] = {}
         self._blocked: frozenset[str] | None = None
         self._name_counts: dict[int, int] = {}
+        self._given_names: frozenset[str] | None = None
 
     @property
     def matcher(self) -> NameMatcher:
@@ -704,7 +708,7 @@ class Geoparser:
         if (
             not cue
             and " " not in key
-            and (key in lex.surnames or key in lex.first_names)
+            and (key in lex.surnames or key in self.given_names)
             and not self._prominent(key)
         ):
             return True  # "Johnson said", "Tyler added": a person unless a cue says place
@@ -716,7 +720,7 @@ class Geoparser:
         if (
             " " not in key
             and not cue
-            and (key in lex.first_names or key in lex.surnames or not self._prominent(key))
+            and (key in self.given_names or key in lex.surnames or not self._prominent(key))
             and not self._state_like(key)
         ):
             speaks = (
@@ -752,12 +756,12 @@ class Geoparser:
             and next_word not in CONNECTORS
             and next_word not in lex.demonyms
         )
-        if key not in lex.first_names or not next_is_name:
+        if key not in self.given_names or not next_is_name:
             return False
         if (
             ctx.next_start not in place_starts
             or next_word in lex.surnames
-            or next_word in lex.first_names  # "Mary Ann"
+            or next_word in self.given_names  # "Mary Ann"
         ):
             # The given name stays a place where a cue says so ("Ashley Sutton" ... "in
             # Ashley"): many given names are towns too.
@@ -782,7 +786,7 @@ class Geoparser:
         lex = self.lexicon
         prev_word, prev_raw = ctx.prev_word, ctx.prev_raw
         if (
-            prev_word in lex.first_names
+            prev_word in self.given_names
             and prev_raw[:1].isupper()
             and ctx.prev_gap.strip(" ") == ""
         ):
@@ -816,6 +820,31 @@ class Geoparser:
     def _airfield(self, key: str) -> bool:
         """Whether a name is an airport's or an air base's."""
         return any(p.feature_code in AIRFIELD_CODES for p in self._candidates(key))
+
+    @property
+    def given_names(self) -> frozenset[str]:
+        """Given names that make a name beside a capitalised word a person's ("Zachary Brooks",
+        "Tyler added"): the hand list (``firstnames.txt``) and the package's given names
+        (``lexicon.package_given_names``) except those first of all places: a name some
+        country, region or county, city of 100,000+, or hand-picked place bears ("Atlanta",
+        "Montana", "Surrey", "Venice" stay places)."""
+        if self._given_names is None:
+            names = _GIVEN_NAMES.get(self.matcher)
+            if names is None:
+                names = self.lexicon.first_names | frozenset(
+                    key for key in package_given_names() if not self._first_a_place(key)
+                )
+                _GIVEN_NAMES[self.matcher] = names
+            self._given_names = names
+        return self._given_names
+
+    def _first_a_place(self, key: str) -> bool:
+        return any(
+            p.population >= 100_000
+            or p.feature_class == "A"
+            or p.source in HAND_PICKED_SOURCES | WORLD_SOURCES
+            for p in self._candidates(key)
+        )
 
     def _prominent(self, key: str) -> bool:
         """A name of a country, region, capital or city of 100,000+: rarely only a surname. A
