@@ -91,6 +91,19 @@ def test_tripoli_north_of_beirut(parser):
     assert found["Tripoli"][0].place.country_code == "LB"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunfire was heard in Tripoli, northern Lebanon, on Sunday.",
+        "Clashes erupted in Tripoli in north Lebanon overnight.",
+    ],
+)
+def test_containment_with_a_compass_word(text, parser):
+    found = by_text(parser.parse(text))
+    assert found["Tripoli"][0].place.country_code == "LB"
+    assert "contained" in found["Tripoli"][0].candidates[0].reasons
+
+
 def test_gaza_and_camps(parser):
     text = "Israeli strikes hit Jabalia camp and Shujaiya in the Gaza Strip on Tuesday."
     found = by_text(parser.parse(text))

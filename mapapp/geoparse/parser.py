@@ -155,8 +155,15 @@ MODIFIERS = frozenset(
         "center",
     ]
 )
-# "X, Y" / "X in Y" / "suburb of Y": Y contains X.
-_CONTAINED_BETWEEN = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s*\(\s*)$", re.IGNORECASE)
+# "X, Y" / "X in Y" / "suburb of Y": Y contains X, also with a compass word before Y ("Tripoli,
+# northern Lebanon", "Nabatieh in south Lebanon").
+_COMPASS = (
+    r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central|mid|far)\s+"
+)
+_CONTAINED_BETWEEN = re.compile(
+    rf"^(?:,\s*(?:{_COMPASS})?|\s+in\s+(?:the\s+)?(?:{_COMPASS})?|\s*\(\s*)$",
+    re.IGNORECASE,
+)
 # "Tripoli, north of Beirut", "Rafah near the Egyptian border": X lies near Y.
 _NEAR_BETWEEN = re.compile(
     r"^,?\s+(?:about\s+|some\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles|mi)\s+)?"
