@@ -1,18 +1,27 @@
-"""World regions made of whole countries: UN M49 regions (Northern Africa, Western Asia, Latin
-America and the Caribbean...) and regions news names by a fixed membership (the Middle East, the
-Arab world, the Gulf states, the Baltic states...).
+"""World regions made of whole countries or whole first-level subdivisions: UN M49 regions
+(Northern Africa, Western Asia, Latin America and the Caribbean...), regions news names by a fixed
+membership of countries (the Middle East, the Arab world, the Gulf states, the Baltic states...)
+and regions made of admin-1 units (the US Census regions and divisions, New England, Donbas,
+Darfur, Kashmir...).
 
 The rows live in ``gazetteer/data/world_regions.csv`` (criteria in ``WORLD_REGIONS.md``): a name,
-variants, the member countries (ISO 3166-1 alpha-2) and the page that lists them. No coordinate
-is written down: the build places a region at the mean of its members' reference points (on the
-unit sphere, so Polynesia does not average across the antimeridian to Africa), a label point like
-GeoNames' region points, and keeps the members in ``raw["members"]`` so that a map or a test can
-treat the region as the union of their outlines. Its population is its members' total.
+variants, the members (ISO 3166-1 alpha-2 country codes or ISO 3166-2 subdivision codes) and the
+page that lists them. No coordinate is written down: the build places a region at the mean of its
+members' reference points (on the unit sphere, so Polynesia does not average across the
+antimeridian to Africa), a label point like GeoNames' region points, and keeps the members in
+``raw["members"]`` so that a map or a test can treat the region as the union of their outlines.
+Its population is its members' total. A region whose members are all subdivisions of one country
+belongs to that country (its code, the country as parent), so the geoparser counts it as in that
+country; a cross-border region (Kashmir, Patagonia) has no country code, like the regions made of
+countries. Subdivisions are found by their ISO code (``build.admin1_id``, checked against the
+place's ``raw["iso_code"]``): a member the gazetteer lacks leaves the region out with a build note,
+never a point made of the members that happen to be there.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +37,9 @@ SOURCE = "world-regions"
 COLUMNS = ("id", "name", "variants", "members", "source")
 ID_MIN = WORLD_REGIONS_ID_BASE + 1  # below the users' ids (schema.py)
 ID_MAX = WORLD_REGIONS_ID_BASE + 9_999_999
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+# The forms ``build.admin1_id`` can encode: two letters, a hyphen, one to three letters or digits.
+_SUBDIVISION_CODE = re.compile(r"([A-Z]{2})-[A-Z0-9]{1,3}")
 
 
 def read_world_regions(path: Path | None = WORLD_REGIONS_PATH) -> list[dict[str, str]]:
@@ -36,8 +48,18 @@ def read_world_regions(path: Path | None = WORLD_REGIONS_PATH) -> list[dict[str,
 
 
 def members_of(row: dict[str, str]) -> list[str]:
-    """The row's member country codes, in file order."""
+    """The row's member codes (countries and subdivisions), in file order."""
     return (row.get("members") or "").split()
+
+
+def is_subdivision_code(code: str) -> bool:
+    """An ISO 3166-2 code in the form the build can look up ("US-ME", "UA-14", "AR-Q")."""
+    return _SUBDIVISION_CODE.fullmatch(code) is not None
+
+
+def member_countries(row: dict[str, str]) -> set[str]:
+    """The countries the row's members lie in (a subdivision's country is its code's prefix)."""
+    return {code[:2] for code in members_of(row)}
 
 
 def row_problems(row: dict[str, str]) -> list[str]:
@@ -53,12 +75,20 @@ def row_problems(row: dict[str, str]) -> list[str]:
         problems.append("no name")
     members = members_of(row)
     if len(members) < 2:
-        problems.append("a region needs at least two member countries")
-    bad = [cc for cc in members if len(cc) != 2 or not cc.isalpha() or not cc.isupper()]
+        problems.append("a region needs at least two members")
+    bad = [
+        code
+        for code in members
+        if not _COUNTRY_CODE.fullmatch(code) and not is_subdivision_code(code)
+    ]
     if bad:
-        problems.append(f"members not ISO alpha-2 codes: {', '.join(bad)}")
+        problems.append(f"members not ISO 3166-1 alpha-2 or ISO 3166-2 codes: {', '.join(bad)}")
     if len(set(members)) != len(members):
         problems.append("a member is listed twice")
+    # A subdivision of a member country would count that part twice (population, mean point).
+    inside = sorted(c for c in members if is_subdivision_code(c) and c[:2] in members)
+    if inside:
+        problems.append(f"subdivisions of member countries: {', '.join(inside)}")
     if not (row.get("source") or "").startswith(("https://", "http://")):
         problems.append("source is not an http(s) address")
     return problems
@@ -76,9 +106,49 @@ def mean_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
     return round(math.degrees(math.atan2(z, hyp)), 5), round(math.degrees(math.atan2(y, x)), 5)
 
 
+def _subdivision(builder: _Builder, code: str) -> list | None:
+    """The admin-1 (or ADM2) place row of an ISO 3166-2 code, or None. The synthetic id is
+    derived from the code; the place's own ``raw["iso_code"]`` must agree, so a point is never
+    borrowed from another place. US states are the same ADM1 rows (the us-atlas step has moved
+    their points to their polygons' reference points by now)."""
+    from gazetteer.build import admin1_id
+
+    row = builder.places.get(admin1_id(code))
+    if row is None or row[11] != "admin1":
+        return None
+    raw = row[12] if isinstance(row[12], dict) else {}
+    return row if raw.get("iso_code") == code else None
+
+
+def _members(builder: _Builder, row: dict[str, str]) -> list[tuple[str, list]] | None:
+    """``(code, place row)`` of the row's members the gazetteer has, or None when the region is
+    left out: a subdivision member it lacks (with a note when the subdivision's country is in
+    the gazetteer: a data problem worth reading, not a small test world) or fewer than two
+    members. Absent member countries are skipped, as before subdivisions were members."""
+    found: list[tuple[str, list]] = []
+    missing: list[str] = []
+    for code in members_of(row):
+        if is_subdivision_code(code):
+            place = _subdivision(builder, code)
+            if place is None:
+                missing.append(code)
+            else:
+                found.append((code, place))
+        elif code in builder.country_ids and builder.country_ids[code] in builder.places:
+            found.append((code, builder.places[builder.country_ids[code]]))
+    if missing:
+        if any(code[:2] in builder.country_ids for code in missing):
+            builder.notes.append(
+                f"world regions: {row['name'].strip()!r} left out: the gazetteer has no "
+                f"subdivision {', '.join(missing)}"
+            )
+        return None
+    return found if len(found) >= 2 else None
+
+
 def add_world_regions(builder: _Builder, rows: Iterable[dict[str, str]] | None = None) -> int:
-    """The build step (after the countries): one ``RGN`` place per valid row whose members the
-    gazetteer has. Returns the number of places added."""
+    """The build step (after the countries, admin-1 regions and US states): one ``RGN`` place per
+    valid row whose members the gazetteer has. Returns the number of places added."""
     from gazetteer.normalize import ascii_name
 
     if rows is None:
@@ -88,22 +158,25 @@ def add_world_regions(builder: _Builder, rows: Iterable[dict[str, str]] | None =
         if row_problems(row):
             builder.notes.append(f"world regions: skipped bad row {row.get('name')!r}")
             continue
-        countries = [
-            builder.places[builder.country_ids[cc]]
-            for cc in members_of(row)
-            if cc in builder.country_ids and builder.country_ids[cc] in builder.places
-        ]
-        if len(countries) < 2:
-            continue  # a small test world without the members
-        lat, lon = mean_point([(c[3], c[4]) for c in countries])
+        members = _members(builder, row)
+        if members is None:
+            continue  # a small test world without the members, or a noted gap
+        lat, lon = mean_point([(p[3], p[4]) for _code, p in members])
+        # Subdivisions of one country only: the region lies in that country.
+        countries = member_countries(row)
+        cc = ""
+        if len(countries) == 1 and all(is_subdivision_code(c) for c, _p in members):
+            cc = next(iter(countries))
+        parent = builder.country_ids.get(cc) if cc else None
         name = row["name"].strip()
         names = [(name, "name"), (ascii_name(name), "ascii")]
         names += [(v.strip(), "alt") for v in (row.get("variants") or "").split("|") if v.strip()]
-        raw = {"members": [c[7] for c in countries], "source": row["source"]}
-        population = sum(c[9] or 0 for c in countries)
+        codes = [p[7] if not is_subdivision_code(c) else c for c, p in members]
+        raw = {"members": codes, "source": row["source"]}
+        population = sum(p[9] or 0 for _code, p in members)
         builder.add_place(
-            [int(row["id"]), name, ascii_name(name), lat, lon, "L", "RGN", "", "", population,
-             None, SOURCE, raw],
+            [int(row["id"]), name, ascii_name(name), lat, lon, "L", "RGN", cc, "", population,
+             parent, SOURCE, raw],
             names,
         )  # fmt: skip
         added += 1
