@@ -40,6 +40,10 @@ def _found(parser: Geoparser, text: str) -> dict:
          "West Coast of the United States", "US"),
         ("Storms battered Atlantic Canada overnight.", "Atlantic Canada", "Atlantic Canada", "CA"),
         ("Fighting spread across Kordofan, the UN said.", "Kordofan", "Kordofan", "SD"),
+        ("Wildfires raged across the Russian Far East.", "Russian Far East",
+         "Far Eastern Federal District", "RU"),
+        ("Floods hit Northeast China this week.", "Northeast China", "Northeast China", "CN"),
+        ("Tourists flock to Patagonia every summer.", "Patagonia", "Patagonia", ""),
     ],
 )  # fmt: skip
 def test_region_in_running_text(
