@@ -24,11 +24,11 @@ Derived data and the heuristics behind it
   Oblast", "the Sumy region", "Idlib province", "Shan State"), but ISO's names are often local or
   adjectival ("Kharkivska oblast", "Kurskaja oblast'"). The region's short names are (a) its ISO
   names (name, bracket variant, Latin-script local names) with a leading or trailing designator
-  stripped ("Gorod Minsk", "Dagestan, Respublika", "Beijing Shi", "Capital Governorate", "Kyiv
-  City"), dropping nicknames ("Land of Beauty"), abbreviations, bare articles and names of only
-  compass or position words ("Central", "North East": "Central District" and "Northern Province"
-  name parts of many countries, and courts and streets), and dropping a Slavic adjective left by
-  a local designator ("Kharkivska", "Kurskaja", "Krasnodarskij"); and
+  stripped ("Gorod Minsk", "Dagestan, Respublika", "Beijing Shi", "Kyiv City"), dropping
+  nicknames ("Land of Beauty", "The Evergreen State"), abbreviations, names of only compass or
+  position words ("Central", "North East": "Central District" and "Northern Province" name parts
+  of many countries, and courts and streets), and Slavic adjectives left by a local designator
+  ("Kharkivska", "Kurskaja", "Krasnodarskij"); and
   (b) the name of its seat town (``PPLA``, or ``PPLC`` for the capital's region) when such an
   adjective is made from it: once the two are romanised alike (kh/h, zh/z, j/y), they share at
   least 3 first letters covering 70% of the seat's name, and at most 5 letters of the adjective
@@ -321,8 +321,6 @@ _CITY_OR_NATION_TYPE = re.compile(
     r"\b(?:city|municipality|capital|town|borough|ward|quarter|commune|council|country)\b"
 )
 
-# What is left of "The District" (Washington, D.C.) once its designator is gone.
-_ARTICLES = frozenset({"the", "les", "los", "las", "der", "die", "das"})
 # Short names of only these words ("Central", "North", "Western", "North East") make no
 # compounds: "Central District" and "Northern Province" name parts of many countries, and news
 # uses them for courts and streets ("Seoul Central District Court", "North State Street").
@@ -399,11 +397,11 @@ def admin1_designator_names(
             continue
         stem = stem.strip("'\"‘’“” ")
         key = normalize(stem)
-        # Nicknames ("Land of Beauty"), abbreviations ("HCMC"), a bare article ("The District")
-        # and split-up fragments ("D.C. (eng)") are no short names.
+        # Nicknames ("Land of Beauty", "The Evergreen State", "The District"), abbreviations
+        # ("HCMC") and split-up fragments ("D.C. (eng)") are no short names.
         if (
             len(key) < 3
-            or key in _ARTICLES
+            or key.split()[0] == "the"
             or set(key.split()) <= _POSITION_WORDS
             or " of " in f" {key} "
             or (stem.isupper() and " " not in stem)

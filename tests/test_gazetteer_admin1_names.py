@@ -102,6 +102,15 @@ def test_nicknames_articles_and_fragments_are_no_short_names():
     assert names == {"borno state", "borno region", "borno province"}
 
 
+def test_nicknames_with_the_are_no_short_names_but_spanish_articles_stay():
+    assert norms(admin1_designator_names(["Washington", "The Evergreen State"], "State")) == {
+        "washington state",
+        "washington region",
+        "washington province",
+    }
+    assert "los lagos region" in norms(admin1_designator_names(["Los Lagos"], "Region"))
+
+
 def test_position_words_are_no_short_names():
     # "Seoul Central District Court", "North State Street": no Israeli or Indian region.
     assert admin1_designator_names(["Al Awsaţ", "Central"], "District") == [
