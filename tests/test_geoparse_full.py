@@ -349,3 +349,16 @@ def test_given_names_from_the_package_tell_people_from_small_towns(parser):
     found = by_text(parser.parse("Atlanta Mayor Kasim Reed said the city would appeal."))
     assert found["Atlanta"][0].place.admin1 == "GA"
     assert "zachary" in parser.given_names and "atlanta" not in parser.given_names
+
+
+def test_a_region_named_with_its_region_word_over_its_seat_town(parser):
+    # The oblast bears "Sumy" as a local name, the town as its own: the words say which.
+    text = "Russian forces shelled the Sumy region and the Donetsk region, Kyiv said."
+    found = by_text(parser.parse(text))
+    assert (found["Sumy"][0].place.feature_code, found["Sumy"][0].place.country_code) == (
+        "ADM1",
+        "UA",
+    )
+    assert found["Donetsk"][0].place.feature_code == "ADM1"
+    (sumy,) = parser.parse("Drones hit Sumy overnight, Ukrainian officials said.")[:1]
+    assert sumy.place.feature_code == "PPLA"

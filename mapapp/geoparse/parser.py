@@ -48,7 +48,7 @@ from gazetteer.model import Place
 from gazetteer.world_features import SOURCE as WORLD_FEATURES_SOURCE
 from gazetteer.world_regions import SOURCE as WORLD_REGIONS_SOURCE
 from mapapp.geoparse.lexicon import Lexicon, fold_name, load_lexicon, package_given_names
-from mapapp.geoparse.matcher import Hit, NameMatcher, load_matcher
+from mapapp.geoparse.matcher import OTHER_SCRIPTS, Hit, NameMatcher, load_matcher
 from mapapp.geoparse.model import (
     PRECISION_PART_OF_REGION,
     PRECISION_REGION,
@@ -293,6 +293,9 @@ class Weights:
     nearby_km: float = 80.0
     explicit_focus: float = 1.0
     namesake_city: float = 0.3
+    # "the Sumy region", "Washington state": the text names the region, over the town that
+    # bears the name as its own.
+    region_word: float = 0.6
     alternate_name: float = 0.2
     # A single lower-evidence name (no cue, not a country/region/big town) needs this prior.
     min_prior_single: float = 0.9
@@ -838,8 +841,11 @@ class Geoparser:
         if self._given_names is None:
             names = _GIVEN_NAMES.get(self.matcher)
             if names is None:
+                # Latin-script names only: the other scripts' automaton loads on first need.
                 names = self.lexicon.first_names | frozenset(
-                    key for key in package_given_names() if not self._first_a_place(key)
+                    key
+                    for key in package_given_names()
+                    if not OTHER_SCRIPTS.search(key) and not self._first_a_place(key)
                 )
                 _GIVEN_NAMES[self.matcher] = names
             self._given_names = names
@@ -1105,7 +1111,7 @@ class Geoparser:
                 # is Sudan's state, not the sea).
                 for place in regions:
                     group.bonus.setdefault(place.geonameid, {})["region_word"] = (
-                        self.weights.namesake_city
+                        self.weights.region_word
                     )
                 continue
             inside = {(p.country_code, p.admin1) for p in regions}
@@ -1193,7 +1199,10 @@ class Geoparser:
         for place, (_prior, reasons) in zip(group.candidates, priors, strict=True):
             reasons = dict(reasons)
             bonus = group.bonus.get(place.geonameid, {})
-            if has_main and "main_name" not in reasons and "namesake_city" not in bonus:
+            # A region the text names with its region word ("the Sumy region") is meant by that
+            # name, whichever sense bears it as its main name.
+            named_region = "namesake_city" in bonus or "region_word" in bonus
+            if has_main and "main_name" not in reasons and not named_region:
                 reasons["alternate_name"] = -w.alternate_name
                 # A country's other name is no country-level evidence ("Tunis" is the capital
                 # before it is an old name of Tunisia).
