@@ -362,3 +362,12 @@ def test_a_region_named_with_its_region_word_over_its_seat_town(parser):
     assert found["Donetsk"][0].place.feature_code == "ADM1"
     (sumy,) = parser.parse("Drones hit Sumy overnight, Ukrainian officials said.")[:1]
     assert sumy.place.feature_code == "PPLA"
+
+
+def test_iraqi_kurdistan_by_its_english_names(parser):
+    for text in (
+        "Turkish jets struck targets in Iraqi Kurdistan.",
+        "Oil flows from the Kurdistan Region.",
+    ):
+        (mention,) = [m for m in parser.parse(text) if "Kurdistan" in m.text]
+        assert (mention.place.country_code, mention.place.feature_code) == ("IQ", "ADM1")
