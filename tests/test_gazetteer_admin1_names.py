@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from gazetteer.build import admin1_designator_names
+from gazetteer.designators import admin1_designator_names
 from gazetteer.normalize import normalize
 from mapapp.geoparse import Geoparser
 
