@@ -152,9 +152,12 @@ def _answer(place) -> Answer | None:
 
     if place.feature_code in COUNTRY_CODES:
         return place.lat, place.lon, place.country_code
-    # A world region made of whole countries (the gazetteer's world-regions data) is their union.
+    # A world region made of whole countries (the gazetteer's world-regions data) is their union;
+    # one made of subdivisions ("IN-JK", Kashmir) is judged by its point: no outlines for those.
     members = (place.raw or {}).get("members") if not place.country_code else None
-    return place.lat, place.lon, tuple(members) if members else None
+    if members and all(len(code) == 2 for code in members):
+        return place.lat, place.lon, tuple(members)
+    return place.lat, place.lon, None
 
 
 def match_spans(
