@@ -371,3 +371,25 @@ def test_iraqi_kurdistan_by_its_english_names(parser):
     ):
         (mention,) = [m for m in parser.parse(text) if "Kurdistan" in m.text]
         assert (mention.place.country_code, mention.place.feature_code) == ("IQ", "ADM1")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Flights at Heathrow were cancelled after a drone sighting.", "Heathrow", "GB"),
+        ("The plane landed at Schiphol on Monday, the airline said.", "Schiphol", "NL"),
+        ("Passengers were stranded at Gatwick overnight.", "Gatwick", "GB"),
+    ],
+)
+def test_an_airport_by_its_bare_name_near_an_aviation_word(parser, text, name, country):
+    found = by_text(parser.parse(text))
+    place = found[name][0].place
+    assert (place.feature_code, place.country_code) == ("AIRP", country)
+    (given,) = parser.resolve_spans(text, [(text.index(name), text.index(name) + len(name))])
+    assert given.place.geonameid == place.geonameid
+
+
+def test_a_bare_airport_name_needs_the_aviation_word_and_a_city_keeps_its_sense(parser):
+    assert not [m for m in parser.parse("Heathrow residents voted on Monday.") if m.place]
+    found = by_text(parser.parse("Israeli jets struck Damascus, and flights were suspended."))
+    assert found["Damascus"][0].place.feature_code == "PPLC"

@@ -266,6 +266,23 @@ _AIRFIELD_TAIL = re.compile(r"(\s+(?:international\s+)?(?:airport|air\s?base|air
 _AIRFIELD_AFTER = re.compile(
     r"\s+(?:international\s+)?(?:airport|air\s?base|airfield)\b", re.IGNORECASE
 )
+# Words that put an airport's bare name in an aviation context ("flights at Heathrow", "landed at
+# Schiphol"): only near one is "Heathrow" the airport rather than Heathrow, Florida.
+_AVIATION = re.compile(
+    r"\b(?:flights?|flew|airports?|airlines?|airliners?|runways?|terminals?|passengers|landed|"
+    r"landing|take-?offs?|took\s+off|taking\s+off|aircraft|planes?|aviation|departures?|arrivals?|"
+    r"air\s+traffic)\b",
+    re.IGNORECASE,
+)
+AVIATION_WINDOW = 150  # characters either side of a bare airport name
+# One or two capitalised words: the bare name of an airport the gazetteer knows only as
+# "<name> Airport" ("Schiphol", "Ben Gurion").
+_CAPITALISED_WORDS = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?")
+# Words that end or describe many airports' names and are no airport's own name ("City Airport",
+# "International Airport").
+_GENERIC_AIRFIELD_WORDS = frozenset(
+    ["international", "regional", "city", "capital", "national", "municipal", "county", "air"]
+)
 # "Gainesville, Va.", "SEVERN, Md.", "Walker County (Ga.)": a capitalised word and a comma or an
 # opening parenthesis right before an alias.
 _AFTER_TOWN_COMMA = re.compile(r"[A-Z][\w'’.-]*(?:,\s*|\s*\()$")
@@ -496,7 +513,10 @@ class Geoparser:
         "Heathrow airport") resolves to the airport, as in recognition."""
         after = _AIRFIELD_AFTER.match(text, end)
         if after is None:
-            return None
+            key = self._bare_airfield_key(text, start, end, fold_name(surface))
+            if key is None:
+                return None
+            return _Occurrence(start, end, key, "place", "name", cue=True, evidence=["airfield"])
         key = fold_name(surface + after.group(0))
         if not self._airfield(key):
             return None
@@ -579,6 +599,8 @@ class Geoparser:
                 for o in kept
                 if o.source != "name" or not (o.key in persons or (o.key in soft and not o.cue))
             ]
+        if _AVIATION.search(text):
+            kept += self._bare_airfields(text, kept)
         for occ in kept:
             # "U.S." / "D.R. Congo": the abbreviation's last period belongs to the mention.
             if text.startswith(".", occ.end) and "." in text[occ.start : occ.end]:
@@ -596,6 +618,58 @@ class Geoparser:
                 result.append(occ)
         result.sort(key=lambda o: o.start)
         return result
+
+    def _bare_airfields(self, text: str, kept: list[_Occurrence]) -> list[_Occurrence]:
+        """Airports named by their bare name near an aviation word ("flights at Heathrow were
+        cancelled", "landed at Schiphol"): a recognised minor place of that name becomes the
+        airport, and capitalised words that name no place but an airport are added. A prominent
+        place keeps its sense ("jets struck Damascus" is the city, not its airport)."""
+        windows: list[list[int]] = []  # merged stretches around aviation words
+        for match in _AVIATION.finditer(text):
+            lo, hi = max(0, match.start() - AVIATION_WINDOW), match.end() + AVIATION_WINDOW
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = hi
+            else:
+                windows.append([lo, hi])
+        taken = bytearray(len(text) + 1)
+        for occ in kept:
+            taken[occ.start : occ.end] = b"\x01" * (occ.end - occ.start)
+            if (
+                occ.source == "name"
+                and "airfield" not in occ.evidence
+                and any(lo <= occ.start and occ.end <= hi for lo, hi in windows)
+            ):
+                key = self._bare_airfield_key(text, occ.start, occ.end, occ.key)
+                if key:
+                    occ.key, occ.cue = key, True
+                    occ.evidence.append("airfield")
+        added = []
+        for lo, hi in windows:
+            for match in _CAPITALISED_WORDS.finditer(text, lo, min(hi, len(text))):
+                start, end = match.span()
+                if taken.find(1, start, end) != -1:
+                    continue
+                key = self._bare_airfield_key(text, start, end, fold_name(match.group(0)))
+                if key:
+                    added.append(_Occurrence(start, end, key, "place", "name", True, ["airfield"]))
+        return added
+
+    def _bare_airfield_key(self, text: str, start: int, end: int, key: str) -> str | None:
+        """The airport key ("heathrow airport") of a bare name at ``start:end``, or None."""
+        words = key.split()
+        if (
+            not words
+            or all(w in _GENERIC_AIRFIELD_WORDS for w in words)
+            or key in self.lexicon.stopwords
+            or key in self.lexicon.demonyms
+            or not self._airfield(f"{key} airport")  # mostly a cheap miss: first
+            or not _AVIATION.search(
+                text, max(0, start - AVIATION_WINDOW), min(len(text), end + AVIATION_WINDOW)
+            )
+            or self._prominent(key)
+        ):
+            return None
+        return f"{key} airport"
 
     def _alias(self, text: str, hit: Hit) -> _Occurrence | None:
         """An alias occurrence when the text spells the form exactly and its context holds."""
