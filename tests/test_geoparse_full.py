@@ -393,3 +393,21 @@ def test_a_bare_airport_name_needs_the_aviation_word_and_a_city_keeps_its_sense(
     assert not [m for m in parser.parse("Heathrow residents voted on Monday.") if m.place]
     found = by_text(parser.parse("Israeli jets struck Damascus, and flights were suspended."))
     assert found["Damascus"][0].place.feature_code == "PPLC"
+
+
+def test_camps_with_a_lower_case_camp_word_and_their_town(parser):
+    text = "Israeli forces raided Jenin and the Jenin refugee camp, residents of Nablus said."
+    found = by_text(parser.parse(text))
+    town, camp = found["Jenin"]
+    # The town over the governorate named after it; the camp by its name with "refugee camp".
+    assert (town.place.feature_code, town.place.country_code) == ("PPL", "PS")
+    assert camp.place.feature_code == "CMPRF" and text[camp.start : camp.end] == "Jenin"
+    assert found["Nablus"][0].place.country_code == "PS"  # "residents of" says place
+
+
+@pytest.mark.parametrize(
+    "text", ["Israeli forces raided Jenin overnight.", "Residents of Jenin said drones struck."]
+)
+def test_raids_and_residents_say_place(parser, text):
+    (jenin,) = [m for m in parser.parse(text) if m.text == "Jenin"]
+    assert jenin.place.country_code == "PS"

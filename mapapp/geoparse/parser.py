@@ -176,10 +176,12 @@ _CONTAINER_BETWEEN = re.compile(
     r"quarter|outskirts|countryside|province|governorate|region)\s+of\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-# "the city of Douma", "the outskirts of Aleppo": a place noun before "of" marks a place.
+# "the city of Douma", "the outskirts of Aleppo", "residents of Jenin": a place noun (or its
+# people, its mayor) before "of" marks a place.
 _PLACE_OF = re.compile(
     r"\b(?:city|town|village|suburbs?|province|region|district|outskirts|capital|governorate|"
-    r"neighbou?rhood|area|state|county|republic|island|kingdom|port|camp|streets)\s+of\s+"
+    r"neighbou?rhood|area|state|county|republic|island|kingdom|port|camp|streets|residents|"
+    r"inhabitants|mayor|governor|heart|centre|center)\s+of\s+"
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -234,6 +236,7 @@ LEVEL_PRIOR = {
 }
 NEAR_KM = 150.0
 NAMESAKE_CITY_POPULATION = 1_000_000
+NAMESAKE_DISTRICT_KM = 50.0  # a town this close to a second-level district of its name is its seat
 _REGION_WORD_AFTER = re.compile(
     r"[ \t]+(?:state|province|governorate|region|prefecture|oblast|county)\b", re.IGNORECASE
 )
@@ -262,6 +265,9 @@ AREA_CODES = REGION_CODES | CONTINENT_CODES | FEATURE_AREA_CODES
 AIRFIELD_CODES = frozenset({"AIRP", "AIRB"})
 # "Heathrow airport", "Mezzeh air base": a lower-case airfield word after a name.
 _AIRFIELD_TAIL = re.compile(r"(\s+(?:international\s+)?(?:airport|air\s?base|airfield))$")
+# "Jenin refugee camp", "Kerem Shalom crossing": a lower-case camp or crossing word ending a known
+# name (the hand-picked camps and crossings carry these forms).
+_CAMP_TAIL = re.compile(r"(\s+(?:(?:refugee|displacement|idp)\s+)?camp|\s+(?:border\s+)?crossing)$")
 # (used with .match(text, end): anchored at the span's end)
 _AIRFIELD_AFTER = re.compile(
     r"\s+(?:international\s+)?(?:airport|air\s?base|airfield)\b", re.IGNORECASE
@@ -730,14 +736,21 @@ class Geoparser:
             or self._surname(hit, ctx, place_starts, persons, soft)
         ):
             return None
-        return _place_occurrence(hit, ctx, cue, trim)
+        # The trimmed tail says what the name is: an airfield's or a camp's (or crossing's).
+        surface = text[hit.start : hit.end]
+        tail = "" if not trim else "airfield" if _AIRFIELD_TAIL.search(surface) else "camp"
+        return _place_occurrence(hit, ctx, cue, trim, tail)
 
     def _airfield_trim(self, surface: str, key: str) -> int:
         """The length of a lower-case airfield word ending an airport's name ("Heathrow
         airport"), or 0: the mention is the name, but the place is the airport, not Heathrow,
-        Florida."""
+        Florida. Likewise a camp or crossing word ending a known camp's or crossing's name
+        ("Jenin refugee camp" is the camp)."""
         tail = _AIRFIELD_TAIL.search(surface)
         if tail and tail.start() > 0 and self._airfield(key):
+            return len(tail.group(1))
+        tail = _CAMP_TAIL.search(surface)
+        if tail and tail.start() > 0 and tail.group(1).islower() and self._candidates(key):
             return len(tail.group(1))
         return 0
 
@@ -1174,7 +1187,7 @@ class Geoparser:
         the text says the region ("New York state", "the state of New York"), which then
         outranks its namesakes."""
         for group in groups:
-            regions = [p for p in group.candidates if p.feature_code in ADMIN1_CODES]
+            regions = [p for p in group.candidates if p.feature_code in ADMIN1_CODES | {"ADM2"}]
             if not regions:
                 continue
             if any(_REGION_WORD_AFTER.match(text, occ.end) for occ in group.hits) or any(
@@ -1188,12 +1201,20 @@ class Geoparser:
                         self.weights.region_word
                     )
                 continue
-            inside = {(p.country_code, p.admin1) for p in regions}
+            inside = {(p.country_code, p.admin1) for p in regions if p.feature_code != "ADM2"}
+            districts = [p for p in regions if p.feature_code == "ADM2"]
             for place in group.candidates:
+                if place.feature_class != "P":
+                    continue
                 if (
-                    place.feature_class == "P"
-                    and place.population >= NAMESAKE_CITY_POPULATION
+                    place.population >= NAMESAKE_CITY_POPULATION
                     and (place.country_code, place.admin1) in inside
+                ) or any(
+                    # A district named after its town ("Jenin" the governorate and the town):
+                    # news means the town, whatever its size.
+                    d.country_code == place.country_code
+                    and haversine_km(d.lat, d.lon, place.lat, place.lon) <= NAMESAKE_DISTRICT_KM
+                    for d in districts
                 ):
                     group.bonus.setdefault(place.geonameid, {})["namesake_city"] = (
                         self.weights.namesake_city
@@ -1389,16 +1410,16 @@ def _is_acronym(text: str, hit: Hit) -> bool:
     return any(ch.islower() for ch in line)
 
 
-def _place_occurrence(hit: Hit, ctx: _Context, cue: bool, trim: int) -> _Occurrence:
-    """An accepted name hit with its evidence: a cue, a possessive ("Syria's"), an airfield word
-    after it, which says place as a cue does."""
+def _place_occurrence(hit: Hit, ctx: _Context, cue: bool, trim: int, tail: str = "") -> _Occurrence:
+    """An accepted name hit with its evidence: a cue, a possessive ("Syria's"), an airfield or
+    camp word after it (``tail``), which says place as a cue does."""
     evidence = []
     if cue:
         evidence.append("cue")
     if ctx.after.startswith(("'s", "’s")):
         evidence.append("possessive")
-    if trim:
-        evidence.append("airfield")
+    if tail:
+        evidence.append(tail)
     return _Occurrence(
         hit.start,
         hit.end,
