@@ -411,3 +411,15 @@ def test_camps_with_a_lower_case_camp_word_and_their_town(parser):
 def test_raids_and_residents_say_place(parser, text):
     (jenin,) = [m for m in parser.parse(text) if m.text == "Jenin"]
     assert jenin.place.country_code == "PS"
+
+
+def test_arabic_names_behind_a_one_letter_proclitic(parser):
+    # "and Syria", "in Damascus", "and Beirut", "and Lebanon": the letter joins the next word.
+    found = by_text(parser.parse("غارات بدمشق وسوريا وبيروت ولبنان"))
+    assert {name: m[0].place.country_code for name, m in found.items()} == {
+        "دمشق": "SY",
+        "سوريا": "SY",
+        "بيروت": "LB",
+        "لبنان": "LB",
+    }
+    assert not parser.parse("وقال وزير الخارجية إن الوكالة ستعمل")  # "and said the minister..."

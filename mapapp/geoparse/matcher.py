@@ -40,6 +40,12 @@ CACHE_VERSION = "3"
 # differs from their normalised form.
 _POSSESSIVE = re.compile("['\u2019\u2018\u02bc`]s\\b")
 MAX_NAME_CHARS = 60
+# Arabic proclitics opening a word of at least three more letters: one letter (wa-, fa- "and",
+# bi- "in", li- "to", ka- "as"), or wa-/fa- before bi-/li-/ka-.
+_ARABIC_PROCLITICS = (
+    re.compile("(?<![^ ])[\u0648\u0641\u0628\u0644\u0643](?=[\u0621-\u064a]{3})"),
+    re.compile("(?<![^ ])[\u0648\u0641][\u0628\u0644\u0643](?=[\u0621-\u064a]{3})"),
+)
 # Letters of scripts other than Latin and Arabic (checked on folded names and folded text).
 OTHER_SCRIPTS = re.compile(
     "[\u0370-\u052f\u0530-\u05ff\u0700-\u074f\u0780-\u07bf\u0900-\u0dff\u0e00-\u0fff"
@@ -147,6 +153,17 @@ class NameMatcher:
         """Every name occurrence in ``text`` (overlapping hits included), in input offsets."""
         folded, offsets = fold(text)
         hits = self._find(folded, offsets)
+        if _ARABIC_PROCLITICS[0].search(folded):
+            # Arabic writes "and", "in", "to" as a letter joined to the next word ("وسوريا",
+            # "بدمشق", "وبيروت"): read the word without one or two such letters too. Blanking
+            # them keeps every offset in place.
+            seen = set(hits)
+            for proclitic in _ARABIC_PROCLITICS:
+                bare = proclitic.sub(lambda m: " " * len(m.group()), folded)
+                for hit in self._find(bare, offsets):
+                    if hit not in seen:
+                        seen.add(hit)
+                        hits.append(hit)
         if self._other is not None and OTHER_SCRIPTS.search(folded):
             other = self.other
             if other is not None:
