@@ -606,7 +606,7 @@ class Geoparser:
                 if o.source != "name" or not (o.key in persons or (o.key in soft and not o.cue))
             ]
         if _AVIATION.search(text):
-            kept += self._bare_airfields(text, kept)
+            kept += self._bare_airfields(text, kept, persons | soft)
         for occ in kept:
             # "U.S." / "D.R. Congo": the abbreviation's last period belongs to the mention.
             if text.startswith(".", occ.end) and "." in text[occ.start : occ.end]:
@@ -625,11 +625,14 @@ class Geoparser:
         result.sort(key=lambda o: o.start)
         return result
 
-    def _bare_airfields(self, text: str, kept: list[_Occurrence]) -> list[_Occurrence]:
+    def _bare_airfields(
+        self, text: str, kept: list[_Occurrence], people: set[str]
+    ) -> list[_Occurrence]:
         """Airports named by their bare name near an aviation word ("flights at Heathrow were
         cancelled", "landed at Schiphol"): a recognised minor place of that name becomes the
         airport, and capitalised words that name no place but an airport are added. A prominent
-        place keeps its sense ("jets struck Damascus" is the city, not its airport)."""
+        place keeps its sense ("jets struck Damascus" is the city, not its airport), and a name
+        the document uses for a person stays one ("President Kennedy")."""
         windows: list[list[int]] = []  # merged stretches around aviation words
         for match in _AVIATION.finditer(text):
             lo, hi = max(0, match.start() - AVIATION_WINDOW), match.end() + AVIATION_WINDOW
@@ -653,9 +656,10 @@ class Geoparser:
         for lo, hi in windows:
             for match in _CAPITALISED_WORDS.finditer(text, lo, min(hi, len(text))):
                 start, end = match.span()
-                if taken.find(1, start, end) != -1:
+                name = fold_name(match.group(0))
+                if taken.find(1, start, end) != -1 or set(name.split()) & people:
                     continue
-                key = self._bare_airfield_key(text, start, end, fold_name(match.group(0)))
+                key = self._bare_airfield_key(text, start, end, name)
                 if key:
                     added.append(_Occurrence(start, end, key, "place", "name", True, ["airfield"]))
         return added
