@@ -10,6 +10,14 @@ from typing import Any
 from mapapp.incidents.model import Incident, Location, Source
 
 
+def by_text(mentions: Iterable[Any]) -> dict[str, list[Any]]:
+    """Geoparser mentions grouped by their text, in order."""
+    out: dict[str, list[Any]] = {}
+    for m in mentions:
+        out.setdefault(m.text, []).append(m)
+    return out
+
+
 def assert_error_shape(body: Any, status: int, code: str | None = None) -> dict[str, Any]:
     """Every error body is ``{"status", "code", "message"[, "details"]}`` and nothing leaks."""
     assert isinstance(body, dict), body

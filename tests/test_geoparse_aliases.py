@@ -8,6 +8,7 @@ import pytest
 from mapapp.geoparse import Geoparser
 from mapapp.geoparse.lexicon import load_lexicon
 from mapapp.geoparse.model import PRECISION_REGION, PRECISION_TOWN
+from tests.helpers import by_text
 from tests.test_geoparse_fakes import ROWS, FakeGazetteer
 
 # Synthetic ids (>= 2,100,000,000) for the extra rows; coordinates are the GeoNames ones.
@@ -31,13 +32,6 @@ EXTRA = [
 @pytest.fixture(scope="module")
 def parser():
     return Geoparser(FakeGazetteer(rows=ROWS + EXTRA))
-
-
-def by_text(mentions):
-    out = {}
-    for m in mentions:
-        out.setdefault(m.text, []).append(m)
-    return out
 
 
 def test_continents_and_their_adjectives(parser):

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from gazetteer.coords import haversine_km
 from mapapp.geoparse import Geoparser
 from mapapp.geoparse.model import PRECISION_REGION, PRECISION_TOWN
+from tests.helpers import by_text
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples"
 SAMPLE = SAMPLE / "article-damascus-2024-11-14.txt"
@@ -36,13 +37,6 @@ def parser(full_gazetteer):
 
 def _text():
     return SAMPLE.read_text("utf-8") if SAMPLE.is_file() else SAMPLE_TEXT
-
-
-def by_text(mentions):
-    out = {}
-    for m in mentions:
-        out.setdefault(m.text, []).append(m)
-    return out
 
 
 def test_sample_article(parser):

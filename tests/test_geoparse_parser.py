@@ -8,19 +8,13 @@ from gazetteer.coords import haversine_km
 from mapapp.errors import ArticleError
 from mapapp.geoparse import Geoparser, geoparse
 from mapapp.geoparse.model import PRECISION_REGION, PRECISION_TOWN
+from tests.helpers import by_text
 from tests.test_geoparse_fakes import FakeGazetteer
 
 
 @pytest.fixture(scope="module")
 def parser():
     return Geoparser(FakeGazetteer())
-
-
-def by_text(mentions):
-    out = {}
-    for m in mentions:
-        out.setdefault(m.text, []).append(m)
-    return out
 
 
 def test_offsets_index_the_input(parser):
